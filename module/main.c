@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgmask: why does the root's cgroup.controllers miss a controller?
+ *
+ * Publishes /sys/kernel/debug/cgmask: every cgroup subsystem the kernel
+ * was built with, the kernel's default-hierarchy masks, and per subsystem
+ * whether the root's cgroup.controllers shows it and why not. The format
+ * is described in docs/format.md; it is versioned and stable within a
+ * version. The file is read-only (0444, no write, ioctl or mmap), so it
+ * can be read under lockdown=integrity.
+ */
+#include "cgmask.h"
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+static struct dentry *cgmask_file;
+
+static int cgmask_show(struct seq_file *m, void *v)
+{
+	struct cgmask_snapshot *snap;
+	int ret;
+
+	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	ret = cgmask_snapshot_take(snap);
+	if (!ret)
+		cgmask_emit(m, snap);
+	kfree(snap);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(cgmask);
+
+/* Refuse to load, with one line saying why, unless the kernel looks right. */
+static int cgmask_check_kernel(void)
+{
+	struct cgmask_snapshot *snap;
+	char why[128];
+	int ret;
+
+	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	ret = cgmask_snapshot_take(snap);
+	if (ret) {
+		pr_err("refusing to load: cannot take a consistent snapshot (%d)\n",
+		       ret);
+		goto out_free_snap;
+	}
+	ret = cgmask_snapshot_validate(snap, cgmask_ss_names, why, sizeof(why));
+	if (ret)
+		pr_err("refusing to load: %s\n", why);
+
+out_free_snap:
+	kfree(snap);
+	return ret;
+}
+
+static int __init cgmask_init(void)
+{
+	int ret;
+
+	ret = cgmask_sym_init();
+	if (ret)
+		return ret;
+	ret = cgmask_check_kernel();
+	if (ret)
+		return ret;
+	cgmask_file = debugfs_create_file("cgmask", 0444, NULL, NULL,
+					  &cgmask_fops);
+	if (IS_ERR(cgmask_file)) {
+		ret = PTR_ERR(cgmask_file);
+		pr_err("refusing to load: cannot create debugfs file cgmask (%d)\n",
+		       ret);
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit cgmask_exit(void)
+{
+	debugfs_remove(cgmask_file);
+}
+
+module_init(cgmask_init);
+module_exit(cgmask_exit);
+
+MODULE_DESCRIPTION("Why the root's cgroup.controllers misses controllers");
+MODULE_AUTHOR("The cgmask developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(CGMASK_VERSION);
