@@ -9,7 +9,7 @@
 #include <linux/version.h>
 #include <linux/cgroup.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#if KERNEL_VERSION(5, 10, 0) > LINUX_VERSION_CODE
 #error "cgmask requires Linux >= 5.10"
 #endif
 
@@ -27,7 +27,7 @@ typedef typeof(((struct cgroup *)0)->subtree_control) cgmask_t;
  * headers cannot tell, so older kernels are treated as unsafe.
  */
 #define CGMASK_ROOTS_RCU_FREED \
-	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0))
+	(KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE)
 
 /*
  * cgroup_mutex is exported only with CONFIG_PROVE_RCU (and, from v6.17,
@@ -35,7 +35,7 @@ typedef typeof(((struct cgroup *)0)->subtree_control) cgmask_t;
  */
 #if IS_ENABLED(CONFIG_PROVE_RCU) || \
 	(IS_ENABLED(CONFIG_LOCKDEP) && \
-	 LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0))
+	 KERNEL_VERSION(6, 17, 0) <= LINUX_VERSION_CODE)
 #define CGMASK_HAVE_CGROUP_MUTEX_EXPORT 1
 #else
 #define CGMASK_HAVE_CGROUP_MUTEX_EXPORT 0

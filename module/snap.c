@@ -25,22 +25,30 @@
 
 #define CGMASK_RCU_TRIES	8
 
-#define SUBSYS(_x) [_x ## _cgrp_id] = #_x,
+/*
+ * Tables in id order: <linux/cgroup_subsys.h> lists the subsystems in the
+ * order that numbers them (enum cgroup_subsys_id).
+ */
+#define CGMASK_SS_NAME(_x)	#_x
+#define CGMASK_SS_KEY(_x, _k)	(&_x ## _cgrp_subsys_ ## _k ## _key)
+
+#define SUBSYS(_x) CGMASK_SS_NAME(_x),
 const char *const cgmask_ss_names[CGROUP_SUBSYS_COUNT] = {
 #include <linux/cgroup_subsys.h>
 };
-#undef SUBSYS
 
-#define SUBSYS(_x) [_x ## _cgrp_id] = &_x ## _cgrp_subsys_enabled_key,
+#undef SUBSYS
+#define SUBSYS(_x) CGMASK_SS_KEY(_x, enabled),
 static struct static_key_true *const cgmask_enabled_key[CGROUP_SUBSYS_COUNT] = {
 #include <linux/cgroup_subsys.h>
 };
-#undef SUBSYS
 
-#define SUBSYS(_x) [_x ## _cgrp_id] = &_x ## _cgrp_subsys_on_dfl_key,
+#undef SUBSYS
+#define SUBSYS(_x) CGMASK_SS_KEY(_x, on_dfl),
 static struct static_key_true *const cgmask_on_dfl_key[CGROUP_SUBSYS_COUNT] = {
 #include <linux/cgroup_subsys.h>
 };
+
 #undef SUBSYS
 
 static struct mutex *cgmask_cgroup_mutex(void)

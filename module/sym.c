@@ -87,7 +87,6 @@ int cgmask_sym_verify(const char *name, unsigned long addr, size_t size)
 	char buf[KSYM_SYMBOL_LEN];
 	size_t len = strlen(name);
 	unsigned long symsize;
-	char *end;
 
 	if (!addr)
 		return -EINVAL;
@@ -95,8 +94,7 @@ int cgmask_sym_verify(const char *name, unsigned long addr, size_t size)
 	/* "name+0x0/0xSIZE", with no " [module]" suffix. */
 	if (strncmp(buf, name, len) || strncmp(buf + len, "+0x0/0x", 7))
 		return -EINVAL;
-	symsize = simple_strtoul(buf + len + 7, &end, 16);
-	if (*end || symsize < size)
+	if (kstrtoul(buf + len + 7, 16, &symsize) || symsize < size)
 		return -EINVAL;
 	return 0;
 }
@@ -115,8 +113,6 @@ static void cgmask_sym_refuse(const struct cgmask_sym *sym)
 		       sym->name, sym->name, buf);
 }
 
-typedef unsigned long (*cgmask_kln_t)(const char *name);
-
 #if IS_ENABLED(CONFIG_KPROBES) && IS_ENABLED(CONFIG_KALLSYMS)
 
 /* Why calling a kallsyms-found function through a pointer could fault. */
@@ -134,7 +130,7 @@ static const char *cgmask_indirect_call_hazard(void)
 	return NULL;
 }
 
-static cgmask_kln_t cgmask_kln_locate(void)
+static unsigned long cgmask_kln_locate(void)
 {
 	static const char fn[] = "kallsyms_lookup_name";
 	struct kprobe kp = { .symbol_name = fn };
@@ -146,10 +142,10 @@ static cgmask_kln_t cgmask_kln_locate(void)
 	hazard = cgmask_indirect_call_hazard();
 	if (hazard) {
 		pr_info("not calling kallsyms_lookup_name: %s\n", hazard);
-		return NULL;
+		return 0;
 	}
 	if (register_kprobe(&kp) < 0)
-		return NULL;
+		return 0;
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 
@@ -157,21 +153,32 @@ static cgmask_kln_t cgmask_kln_locate(void)
 	sprint_symbol(buf, addr);
 	if (strncmp(buf, fn, sizeof(fn) - 1) ||
 	    strncmp(buf + sizeof(fn) - 1, "+0x", 3))
-		return NULL;
-	off = simple_strtoul(buf + sizeof(fn) + 2, &end, 16);
-	if (*end != '/' || off > 16)
-		return NULL;
+		return 0;
+	end = strchr(buf, '/');
+	if (!end)
+		return 0;
+	*end = '\0';
+	if (kstrtoul(buf + sizeof(fn) + 2, 16, &off) || off > 16)
+		return 0;
 	addr -= off;
 	if (cgmask_sym_verify(fn, addr, 1))
-		return NULL;
-	return (cgmask_kln_t)addr;
+		return 0;
+	return addr;
 }
 #else
-static cgmask_kln_t cgmask_kln_locate(void)
+static unsigned long cgmask_kln_locate(void)
 {
-	return NULL;
+	return 0;
 }
 #endif
+
+/* Only ever called with an address cgmask_kln_locate() verified. */
+static unsigned long cgmask_kln_call(unsigned long kln, const char *name)
+{
+	unsigned long (*fn)(const char *name) = (void *)kln;
+
+	return fn(name);
+}
 
 static int cgmask_parse_lookup(unsigned int *use)
 {
@@ -199,7 +206,7 @@ out_invalid:
 
 int cgmask_sym_init(void)
 {
-	cgmask_kln_t kln = NULL;
+	unsigned long kln = 0;
 	unsigned int use;
 	int i, ret;
 
@@ -236,7 +243,7 @@ int cgmask_sym_init(void)
 
 		if (sym->addr || !kln)
 			continue;
-		addr = kln(sym->name);
+		addr = cgmask_kln_call(kln, sym->name);
 		if (!addr)
 			continue;
 		if (cgmask_sym_verify(sym->name, addr, sym->size)) {
