@@ -15,6 +15,9 @@
 #include "compat.h"
 
 #define CGMASK_FORMAT_VERSION	1
+#ifndef CGMASK_VERSION
+#define CGMASK_VERSION		"unknown"	/* built outside module/Kbuild */
+#endif
 #define CGMASK_WIDTH		(sizeof(cgmask_t) * BITS_PER_BYTE)
 #define CGMASK_ALL		((cgmask_t)((1ULL << CGROUP_SUBSYS_COUNT) - 1))
 #define CGMASK_NAME_LEN		32

@@ -14,7 +14,6 @@
 #include "cgmask.h"
 
 #include <linux/cgroup.h>
-#include <linux/ctype.h>
 #include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -188,12 +187,19 @@ int cgmask_snapshot_take(struct cgmask_snapshot *snap)
 	return 0;
 }
 
+/* ASCII only: the kernel's isalnum() also accepts Latin-1 letters. */
+static bool cgmask_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
 static bool cgmask_printable(const char *s)
 {
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!isalnum(*s) && *s != '_')
+		if (!cgmask_name_char(*s))
 			return false;
 	return true;
 }
