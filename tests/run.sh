@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make check: every test of the project. The last line is
-# "N passed, N failed, N skipped"; the exit status is 0 only when nothing
-# failed.
+# make check: every test of the project. The line before the last counts
+# skipped tests ("N skipped"); the last line is "N passed, N failed". The
+# exit status is 0 only when nothing failed.
 #   KERNELS="5.10 6.1 6.12 7.2 kunit"  which kernels to boot (default: all)
 #   CGMASK_CACHE=/var/cache/cgmask     downloads, chroots, built kernels
 #   CGMASK_OUT=build/check             logs of this run
@@ -62,5 +62,6 @@ done
 
 echo "== took $(( $(date +%s) - start )) s; logs in $out"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

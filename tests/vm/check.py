@@ -26,7 +26,7 @@ SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|possible circular locking|"
 # N (KUnit test ran).
 ALLOWED_TAINT = (1 << 12) | (1 << 13) | (1 << 18)
 ADDRESS = re.compile(r"ffff[0-9a-f]{12}")
-LOAD_PHASES = ("main", "derived", "param")
+LOAD_PHASES = ("main", "derived", "param", "after")
 REFUSALS = ("bogus_name", "bogus_addr", "bogus_offset", "bogus_lookup")
 
 
@@ -301,6 +301,57 @@ def check_refusals(run):
         run.result(ph, p)
 
 
+def fields(line):
+    return dict(f.split("=", 1) for f in line.split() if "=" in f)
+
+
+def check_stress(run):
+    if ("stress", "readers") not in run.items:
+        return
+    text = run.text("stress", "readers") or ""
+    p = []
+    readers = [fields(l) for l in text.splitlines() if l.startswith("reader ")]
+    if not readers:
+        p.append("no reader results:\n" + text[-2000:])
+    for r in readers:
+        if int(r.get("reads", 0)) == 0:
+            p.append("reader mode=%s made no complete read" % r.get("mode"))
+        if int(r.get("invalid", 1)) or int(r.get("failed", 1)):
+            p.append("reader mode=%s: %s invalid and %s failed reads while loaded"
+                     % (r.get("mode"), r.get("invalid"), r.get("failed")))
+    if "first invalid read:" in text:
+        p.append(text[text.index("first invalid read:"):][:3000])
+    for what, key in (("v1 ", "cycles"), ("cgroups ", "created")):
+        line = [l for l in text.splitlines() if l.startswith(what)]
+        if not line or int(fields(line[0]).get(key, 0)) == 0:
+            p.append("the %sloop did not run" % what)
+    run.result("stress/readers", p)
+
+    text = run.text("stress", "lifecycle") or ""
+    p = []
+    life = [fields(l) for l in text.splitlines() if l.startswith("lifecycle ")]
+    if not life:
+        p.append("no lifecycle result (rc=%s):\n%s" % (run.rc("stress", "lifecycle"), text[-2000:]))
+    else:
+        l = life[0]
+        if int(l["cycles"]) < int(l["wanted"]):
+            p.append("only %s of %s load/unload cycles in the time allowed" % (l["cycles"], l["wanted"]))
+        if int(l["failures"]):
+            p.append("%s load/unload failures" % l["failures"])
+    if "first invalid read:" in text:
+        p.append("a read racing load/unload returned an invalid dump:\n" + text[-3000:])
+    held = [fields(l) for l in text.splitlines() if l.startswith("held_open ")]
+    if not held:
+        p.append("no held-open unload result")
+    elif held[0]["unload_rc"] == "0" and held[0]["read_rc"] == "0":
+        p.append("the module unloaded under an open file and the next read still succeeded")
+    run.result("stress/lifecycle", p)
+
+    text = run.text("stress", "kmemleak") or ""
+    run.result("stress/kmemleak", ["kmemleak reports leaks:\n" + text[:3000]]
+               if "unreferenced object" in text else [])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True)
@@ -321,6 +372,7 @@ def main():
         if (phase, "dump") in run.items or phase in LOAD_PHASES and (phase, "insmod") in run.items:
             check_phase(run, a.reader, phase)
     check_refusals(run)
+    check_stress(run)
     print(run.ktap())
     return 1 if any(p for _, p in run.results) else 0
 

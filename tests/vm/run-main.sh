@@ -11,7 +11,7 @@ out=${CGMASK_OUT:-$top/build/run}
 rm -rf "$out"
 mkdir -p "$out"
 
-"$here/lib/common.sh" deps >&2
+"$here/lib/deps.sh" >&2
 eval "$("$here/lib/kernel.sh" prepare "$kernel")"
 echo "cgmask: building for $KVER" >&2
 "$here/lib/kernel.sh" build "$kernel" "$top" "$out/build" >/dev/null ||

@@ -4,6 +4,7 @@
 # KERNEL is a matrix name (5.10, 6.1, 6.12, 7.2) or "kunit" (the KASAN +
 # lockdep kernel of tests/kunit). Prints KTAP per scenario; the last line is
 # "N passed, N failed". Exit status 0 only when nothing failed.
+# CGMASK_SCENARIOS="default v1" runs only those scenarios.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -61,8 +62,9 @@ fi
 
 reader=$top/tools/cgmask
 static=$top/tools/cgmask-static
-while IFS=$'\t' read -r name append; do
+while IFS=$'\t' read -r name append timeout; do
 	case $name in '' | '#'*) continue ;; esac
+	case " ${CGMASK_SCENARIOS:-$name} " in *" $name "*) ;; *) continue ;; esac
 	dir=$out/$name
 	mkdir -p "$dir"
 	files=("$out/build/module/cgmask.ko:/cgmask.ko")
@@ -70,7 +72,7 @@ while IFS=$'\t' read -r name append; do
 	"$here/lib/initramfs.sh" "$dir/initrd.gz" "$here/guest/init.sh" "${files[@]}" \
 		>"$dir/initramfs.log" 2>&1
 	"$here/lib/boot.sh" "$VMLINUZ" "$dir/initrd.gz" "$dir/console.log" \
-		--data "$dir/data.log" --timeout "${CGMASK_BOOT_TIMEOUT:-180}" \
+		--data "$dir/data.log" --timeout "${timeout:-${CGMASK_BOOT_TIMEOUT:-180}}" \
 		--append "cgmask_test=$name $append" >"$dir/boot.log" 2>&1
 	python3 "$here/check.py" --kernel "$kernel" --scenario "$name" \
 		--console "$dir/console.log" --data "$dir/data.log" \

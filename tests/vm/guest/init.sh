@@ -19,8 +19,14 @@ stty -F /dev/ttyS1 raw -echo 2>/dev/null
 exec 3>/dev/ttyS1
 
 scenario=default
+stress_seconds=20
+cycles=1000
 for arg in $(cat /proc/cmdline); do
-	case $arg in cgmask_test=*) scenario=${arg#cgmask_test=} ;; esac
+	case $arg in
+	cgmask_test=*) scenario=${arg#cgmask_test=} ;;
+	cgmask_stress=*) stress_seconds=${arg#cgmask_stress=} ;;
+	cgmask_cycles=*) cycles=${arg#cgmask_cycles=} ;;
+	esac
 done
 T=/sys/kernel/tracing
 CG=/sys/fs/cgroup
@@ -103,6 +109,126 @@ refusals() {
 	item bogus_lookup dmesg sh -c 'dmesg | grep "cgmask: " | tail -n 1'
 }
 
+# ---------------------------------------------------------------- stress
+# Every loop is bounded in time (stress_seconds) and, where it counts
+# something, in count. The loops print one summary line each; check.py
+# judges them.
+F=/sys/kernel/debug/cgmask
+now() { cut -d. -f1 /proc/uptime; }
+
+# read_loop ID MODE: read the file until the deadline; every complete read
+# must parse as a valid dump (the reader's strict parser).
+read_loop() {
+	n=0 bad=0 failed=0 end=$(($(now) + stress_seconds))
+	while [ "$(now)" -lt $end ]; do
+		case $2 in
+		cat) cat $F >/tmp/r$1 2>/dev/null ;;
+		dd1) dd if=$F of=/tmp/r$1 bs=1 2>/dev/null ;;
+		dd7) dd if=$F of=/tmp/r$1 bs=7 2>/dev/null ;;
+		seek) dd if=$F of=/dev/null bs=13 skip=$((n % 50)) count=3 2>/dev/null &&
+			dd if=$F of=/tmp/r$1 bs=4096 2>/dev/null ;;
+		esac || { failed=$((failed + 1)); continue; }
+		n=$((n + 1))
+		if ! cgmask -f /tmp/r$1 >/dev/null 2>/tmp/e$1; then
+			bad=$((bad + 1))
+			[ -e /tmp/bad$1 ] || { cp /tmp/r$1 /tmp/bad$1; cp /tmp/e$1 /tmp/bad$1.err; }
+		fi
+	done
+	echo "reader $1 mode=$2 reads=$n invalid=$bad failed=$failed"
+	[ -e /tmp/bad$1 ] && { echo "first invalid read:"; cat /tmp/bad$1.err /tmp/bad$1; }
+	return 0
+}
+
+# v1_loop: mount and unmount v1 hierarchies, so controllers rebind.
+v1_loop() {
+	n=0 end=$(($(now) + stress_seconds))
+	mkdir -p /mnt/scpu /mnt/snet
+	while [ "$(now)" -lt $end ]; do
+		mount -t cgroup -o cpu,cpuacct cgroup /mnt/scpu 2>/dev/null && umount /mnt/scpu
+		mount -t cgroup -o net_cls,net_prio,name=snet cgroup /mnt/snet 2>/dev/null &&
+			umount /mnt/snet
+		n=$((n + 1))
+	done
+	echo "v1 cycles=$n"
+}
+
+# cg_loop: create and remove cgroups by the hundred, toggling controllers.
+cg_loop() {
+	n=0 end=$(($(now) + stress_seconds))
+	for c in $(cat $CG/cgroup.controllers); do
+		echo "+$c" >$CG/cgroup.subtree_control 2>/dev/null
+	done
+	while [ "$(now)" -lt $end ] && [ $n -lt 20000 ]; do
+		i=0
+		while [ $i -lt 100 ]; do mkdir $CG/s$i; i=$((i + 1)); done
+		for c in $(cat $CG/s0/cgroup.controllers); do
+			echo "+$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
+			echo "-$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
+		done
+		i=0
+		while [ $i -lt 100 ]; do rmdir $CG/s$i; i=$((i + 1)); done
+		n=$((n + 100))
+	done
+	echo "cgroups created=$n"
+}
+
+stress_readers() {
+	pids=
+	i=0
+	for mode in cat cat dd1 dd7 seek; do
+		read_loop $i $mode >/tmp/out.r$i &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	v1_loop >/tmp/out.v1 &
+	pids="$pids $!"
+	cg_loop >/tmp/out.cg &
+	pids="$pids $!"
+	for p in $pids; do wait $p; done
+	cat /tmp/out.r* /tmp/out.v1 /tmp/out.cg
+}
+
+# lifecycle: load/unload cycles with a reader racing them, then an unload
+# attempted while a reader holds the file open.
+lifecycle() {
+	n=0 busy=0 bad=0 end=$(($(now) + 10 * stress_seconds))
+	read_loop life cat >/tmp/out.life &
+	rp=$!
+	while [ $n -lt "$cycles" ] && [ "$(now)" -lt $end ]; do
+		insmod $KO || bad=$((bad + 1))
+		# A reader may hold the file open for a moment: rmmod says EBUSY.
+		tries=0
+		until rmmod cgmask 2>/dev/null; do
+			busy=$((busy + 1)) tries=$((tries + 1))
+			[ $tries -lt 100 ] || { bad=$((bad + 1)); break; }
+		done
+		n=$((n + 1))
+	done
+	wait $rp
+	echo "lifecycle cycles=$n wanted=$cycles busy=$busy failures=$bad"
+	cat /tmp/out.life
+	insmod $KO || return 1
+	exec 4<$F
+	rmmod cgmask 2>/dev/null
+	unload=$?
+	cat <&4 >/tmp/held 2>/dev/null
+	read_rc=$?
+	exec 4<&-
+	# rc 0 means the module went away under the open file; then the read
+	# must have failed cleanly. Otherwise rmmod was refused (module busy).
+	echo "held_open unload_rc=$unload read_rc=$read_rc"
+	[ $unload -eq 0 ] || rmmod cgmask
+}
+
+kmemleak() {
+	K=/sys/kernel/debug/kmemleak
+	[ -e $K ] || { echo "kmemleak: not in this kernel"; return 0; }
+	echo scan >$K
+	sleep 5
+	echo scan >$K
+	cat $K
+}
+
 finish() {
 	item final dmesg dmesg
 	item final taint cat /proc/sys/kernel/tainted
@@ -156,6 +282,16 @@ v1)
 	sleep 1
 	collect v1_unmounted
 	item v1_unmounted rmmod rmmod cgmask
+	;;
+stress)
+	[ -e /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+	load main && collect main
+	item stress readers stress_readers
+	item stress rmmod rmmod cgmask
+	item stress lifecycle lifecycle
+	item stress kmemleak kmemleak
+	load after && collect after
+	item after rmmod rmmod cgmask
 	;;
 *)
 	# Scenarios that differ only by the kernel command line.
