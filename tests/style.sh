@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# checkpatch --strict over the kernel code. checkpatch.pl comes from
+# checkpatch --strict over the kernel code, shellcheck over the scripts. checkpatch.pl comes from
 # Debian's linux-source-6.1 (extracted into the cache, never installed).
 # The last line is "N passed, N failed".
 set -uo pipefail
@@ -31,7 +31,7 @@ if ! fetch; then
 	exit 1
 fi
 passed=0 failed=0
-cd "$top"
+cd "$top" || exit 1
 for f in module/*.[ch] $(ls tests/kunit/*.[ch] 2>/dev/null); do
 	# An out-of-tree module's compat layer must test LINUX_VERSION_CODE,
 	# and its mask type's width varies by kernel version (coding-style 5b).
@@ -46,6 +46,24 @@ for f in module/*.[ch] $(ls tests/kunit/*.[ch] 2>/dev/null); do
 		failed=$((failed + 1))
 		echo "not ok checkpatch $f"
 		sed 's/^/# /' <<<"$out"
+	fi
+done
+
+# Every shell script of the project, tracked or new (not build products).
+scripts=$( (git ls-files -co --exclude-standard 2>/dev/null || find . -type f) |
+	while read -r f; do
+		case $f in *.sh) echo "$f" ;; *)
+			[ -f "$f" ] && head -c 64 "$f" | grep -qE '^#!.*\b(ba)?sh\b' && echo "$f" ;;
+		esac
+	done | sort -u)
+for f in $scripts; do
+	if out=$(shellcheck -S warning -x "$f" 2>&1); then
+		passed=$((passed + 1))
+		echo "ok shellcheck $f"
+	else
+		failed=$((failed + 1))
+		echo "not ok shellcheck $f"
+		sed 's/^/# /' <<<"$out" | head -n 30
 	fi
 done
 echo "$passed passed, $failed failed"

@@ -9,6 +9,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 HOST_PKGS=(make gcc clang libc6-dev python3 busybox-static cpio gzip xz-utils
 	zstd qemu-system-x86 debootstrap kmod sparse bc flex bison libelf-dev
-	libssl-dev linux-headers-amd64)
+	libssl-dev linux-headers-amd64 shellcheck)
 
 host_pkgs_ensure "${HOST_PKGS[@]}"
