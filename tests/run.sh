@@ -55,6 +55,12 @@ suite reader make -C "$top/tools" check
 make -C "$top/tools" all static >"$out/tools-build.log" 2>&1 || { cat "$out/tools-build.log"; exit 1; }
 suite fuzz-smoke make -C "$top/tools" fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 suite style "$top/tests/style.sh"
+# The VM checker must be able to fail: faults injected into recorded runs.
+for f in "$top"/tests/vm/fixtures/*/; do
+	f=${f%/}
+	suite "checker/${f##*/}" python3 "$top/tests/vm/selftest.py" \
+		--kernel "$(basename "$f" | cut -d- -f1)" --dir "$f" --reader "$top/tools/cgmask"
+done
 for k in $KERNELS; do
 	[ "$k" = kunit ] && suite kunit "$top/tests/kunit/run.sh"
 	suite "vm/$k" "$top/tests/vm/run.sh" "$k" "$out/vm-$k"
