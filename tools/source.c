@@ -132,12 +132,66 @@ int load_dump(const char *path, struct model *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* Why the module's debugfs file cannot be read, in a user's words. */
-static const char *debugfs_hint(int e)
+/*
+ * The kernel's lockdown level as securityfs shows it ("none [integrity]
+ * confidentiality"): "none", "integrity", "confidentiality", or NULL when
+ * it cannot be read (no securityfs, no lockdown LSM).
+ */
+static const char *lockdown_level(char *buf, size_t n)
 {
+	char path[4096], *text, *l, *r;
+	size_t len;
+
+	if (join(path, sizeof(path), env_path("CGMASK_SECURITYFS", "/sys/kernel/security"),
+		 "lockdown") || read_all(path, &text, &len, 4096))
+		return NULL;
+	l = strchr(text, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (!r || (size_t)(r - l) > n || r == l + 1) {
+		free(text);
+		return NULL;
+	}
+	memcpy(buf, l + 1, (size_t)(r - l - 1));
+	buf[r - l - 1] = 0;
+	free(text);
+	return buf;
+}
+
+#define LOCKED_DOWN	"debugfs is locked down"
+#define LOCKDOWN_ADVICE	"; it then serves only files of mode 0444, as cgmask.ko creates its" \
+	" file: reload the module if the mode was changed, or use --source" \
+	" userspace, which works under any lockdown"
+
+static bool str_starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * Why the module's debugfs file cannot be read, in a user's words; NULL
+ * when strerror() says it all. EPERM from debugfs is kernel lockdown
+ * (fs/debugfs/file.c, Linux 5.4+): at either level it refuses every file
+ * that is not plain mode 0444 without write, ioctl or mmap. cgmask's file
+ * is, so it stays readable under lockdown=integrity and confidentiality
+ * (measured: tests/kunit/lockdown.sh, docs/security.md) unless its mode
+ * was changed (before the lockdown; lockdown forbids it) or the kernel
+ * locks all of debugfs down.
+ */
+static const char *debugfs_hint(int e, char *buf, size_t n)
+{
+	char level[32];
+	const char *l;
+
 	switch (e) {
 	case EPERM:
-		return "debugfs is locked down (lockdown=confidentiality)";
+		l = lockdown_level(level, sizeof(level));
+		if (l && !strcmp(l, "none"))
+			snprintf(buf, n, "debugfs refused the file although the kernel is not"
+				 " locked down (a security module's policy?)");
+		else
+			snprintf(buf, n, LOCKED_DOWN " (lockdown=%s)",
+				 l ? l : "integrity or confidentiality");
+		return buf;
 	case ENOENT:
 		return "cgmask.ko is not loaded, or debugfs is not mounted";
 	case EACCES:
@@ -152,7 +206,7 @@ static const char *debugfs_hint(int e)
  */
 static int source_module(struct model *m, int *gone, char *err, size_t errlen)
 {
-	char path[4096];
+	char path[4096], hint[160];
 	int r;
 
 	*gone = 0;
@@ -160,9 +214,13 @@ static int source_module(struct model *m, int *gone, char *err, size_t errlen)
 		return seterr(err, errlen, "CGMASK_DEBUGFS: %s", strerror(errno));
 	r = load_dump(path, m, err, errlen);
 	if (r == LOAD_UNREADABLE) {
+		const char *h;
+
 		*gone = errno;
-		if (debugfs_hint(*gone))
-			seterr(err, errlen, "%s: %s: %s", path, strerror(*gone), debugfs_hint(*gone));
+		h = debugfs_hint(*gone, hint, sizeof(hint));
+		if (h)
+			seterr(err, errlen, "%s: %s: %s%s", path, strerror(*gone), h,
+			       str_starts(h, LOCKED_DOWN) ? LOCKDOWN_ADVICE : "");
 	}
 	return r ? -1 : 0;
 }
@@ -193,8 +251,12 @@ int load_source(const char *want, const char *file, struct model *m,
 	if (!gone)
 		return -1;
 	next = ftrace_usable() ? "ftrace" : "userspace";
-	if (gone == EPERM)
-		warnx("%s; falling back to the %s source", debugfs_hint(gone), next);
+	if (gone == EPERM) {
+		char hint[160];
+
+		warnx("%s; falling back to the %s source",
+		      debugfs_hint(gone, hint, sizeof(hint)), next);
+	}
 	if (!strcmp(next, "ftrace")) {
 		if (!source_ftrace(m, err, errlen))
 			return 0;

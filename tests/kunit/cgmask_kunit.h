@@ -11,6 +11,8 @@
 
 #include <kunit/test.h>
 
+#include "cgmask_kunit_seq.h"
+
 /* One subsystem of a synthetic table; every other field stays zero. */
 struct cgm_row {
 	const char *name;
@@ -45,13 +47,6 @@ const char *cgm_render(struct kunit *test,
 
 /* CGMASK_WHY_* bits as "disabled,v1,implicit,inhibited" (or "-"). */
 const char *cgm_reasons(struct kunit *test, unsigned int why);
-
-/* A seq_file with a @size byte buffer and no file behind it, for emit. */
-struct seq_file *cgm_seq_new(struct kunit *test, size_t size);
-
-/* Line @n (from 0) of @m's text, without its newline; "" past the end. */
-const char *cgm_seq_line(struct kunit *test, struct seq_file *m,
-			 unsigned int n);
 
 /* Expect mask @got to be exactly the subsystems listed in @want. */
 #define CGM_EXPECT_MASK(test, snap, got, want)				\

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers shared by the cgmask KUnit suites (see cgmask_kunit.h).
+ * Helpers shared by the cgmask KUnit suites (see cgmask_kunit.h and
+ * cgmask_kunit_seq.h).
  */
 #include "cgmask_kunit.h"
 

@@ -17,6 +17,11 @@
 # Cache: ${CGMASK_CACHE:-/var/cache/cgmask}/kunit/<linux-source version>-
 # <sha of kunit.config>/, holding linux-source-6.1/ (the built tree), the
 # source .deb under kunit/debs/, and the stamp "complete", written last.
+# The module signing key is the tree's own: the kernel build generates
+# linux-source-6.1/certs/signing_key.pem (private key and certificate,
+# O=cgmask in certs/x509.genkey, which build_tree writes) and
+# builds its certificate in; tests/kunit/lockdown.sh signs with it. It
+# lives and dies with the cached tree and is never copied anywhere else.
 # The tree is never moved: kbuild bakes absolute paths into it, so a tree
 # restored under another path rebuilds from scratch. A tree without the
 # stamp is resumed (make is incremental); one whose extraction did not
@@ -36,8 +41,8 @@ SRC_PKG=linux-source-6.1
 FRAGMENT=$here/kunit.config
 KUNIT_CACHE=$CGMASK_CACHE/kunit
 JOBS=${CGMASK_JOBS:-$(nproc)}
-HOST_PKGS=(make gcc flex bison bc libelf-dev libssl-dev cpio xz-utils
-	python3)
+HOST_PKGS=(make gcc flex bison bc libelf-dev libssl-dev openssl cpio
+	xz-utils python3)
 
 usage() {
 	sed -n '4,16s/^# \{0,1\}//p' "$0" >&2
@@ -109,6 +114,32 @@ check_config() {
 	fi
 }
 
+# write_genkey FILE: the openssl request the kernel build uses to generate
+# certs/signing_key.pem when CONFIG_MODULE_SIG_KEY is left at its default
+# (certs/Makefile copies default_x509.genkey only when FILE is missing).
+# Written once: a newer FILE would make make generate a new key.
+write_genkey() {
+	[ -e "$1" ] && return 0
+	cat >"$1" <<-'EOF'
+		[ req ]
+		default_bits = 4096
+		distinguished_name = req_distinguished_name
+		prompt = no
+		string_mask = utf8only
+		x509_extensions = myexts
+
+		[ req_distinguished_name ]
+		O = cgmask
+		CN = cgmask KUnit kernel module signing key
+
+		[ myexts ]
+		basicConstraints=critical,CA:FALSE
+		keyUsage=digitalSignature
+		subjectKeyIdentifier=hash
+		authorityKeyIdentifier=keyid
+	EOF
+}
+
 # build_tree KEYDIR VERSION: extract, configure and build, in place.
 build_tree() {
 	local key=$1 ver=$2 tree=$1/$SRC_PKG deb t0
@@ -126,6 +157,7 @@ build_tree() {
 		[ -f "$tree/Makefile" ] || die "$deb did not contain $SRC_PKG/"
 		: >"$key/extracted"
 	fi
+	write_genkey "$tree/certs/x509.genkey"
 	log "configuring: tinyconfig + $(basename "$FRAGMENT")"
 	{
 		make -C "$tree" -s tinyconfig &&

@@ -5,6 +5,7 @@
  * subsystems (see cgmask_kunit_u32.h). The same source, the other width.
  */
 #include "cgmask_kunit_u32.h"
+#include "cgmask_kunit_seq.h"
 
 #include <kunit/test.h>
 #include <linux/kernel.h>
@@ -113,33 +114,11 @@ static void cgmask_u32_derive_high_ids(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cgmask_visible(snap, 19));
 }
 
-/* Line @n of @m (from 0), copied. */
-static const char *cgm_u32_line(struct kunit *test, struct seq_file *m,
-				unsigned int n)
-{
-	const char *p = m->buf, *end = m->buf + m->count, *nl;
-	char *line;
-
-	KUNIT_ASSERT_LT(test, m->count, m->size);
-	for (; n && p < end; n--) {
-		nl = memchr(p, '\n', end - p);
-		p = nl ? nl + 1 : end;
-	}
-	nl = memchr(p, '\n', end - p);
-	if (!nl)
-		nl = end;
-	line = kunit_kzalloc(test, nl - p + 1, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, line);
-	memcpy(line, p, nl - p);
-	return line;
-}
-
 /* Masks print as 0x + 8 hex digits, names above bit 15 included. */
 static void cgmask_u32_emit_mask_lines(struct kunit *test)
 {
 	struct cgmask_snapshot *snap = cgm_u32_snap(test);
 	struct seq_file *m;
-	char *buf;
 
 	snap->ss[16].implicit_on_dfl = true;
 	snap->ss[16].threaded = true;
@@ -151,25 +130,20 @@ static void cgmask_u32_emit_mask_lines(struct kunit *test)
 	snap->masks[CGMASK_INHIBIT].via = CGMASK_VIA_PARAM;
 	cgmask_derive(snap);
 
-	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	buf = kunit_kzalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	m->buf = buf;
-	m->size = 4 * PAGE_SIZE;
+	m = cgm_seq_new(test, 4 * PAGE_SIZE);
 	cgmask_emit(m, snap);
 
-	KUNIT_EXPECT_STREQ(test, cgm_u32_line(test, m, 0), "cgmask-format 1");
-	KUNIT_EXPECT_NOT_NULL(test, strstr(cgm_u32_line(test, m, 1),
+	KUNIT_EXPECT_STREQ(test, cgm_seq_line(test, m, 0), "cgmask-format 1");
+	KUNIT_EXPECT_NOT_NULL(test, strstr(cgm_seq_line(test, m, 1),
 					   " subsys_count=20 mask_width=32 lock=mutex"));
-	KUNIT_EXPECT_STREQ(test, cgm_u32_line(test, m, 2),
+	KUNIT_EXPECT_STREQ(test, cgm_seq_line(test, m, 2),
 			   "mask name=implicit value=0x00010000 read=0x00010000 derived=0x00010000 agree=1 via=kprobe names=x16");
 	/* read and derived print clamped, but agree compares them raw */
-	KUNIT_EXPECT_STREQ(test, cgm_u32_line(test, m, 3),
+	KUNIT_EXPECT_STREQ(test, cgm_seq_line(test, m, 3),
 			   "mask name=inhibit value=0x000fffff read=0x000fffff derived=0x00000000 agree=0 via=param names=cpuset,cpu,cpuacct,io,memory,devices,freezer,net_cls,perf_event,net_prio,hugetlb,pids,rdma,misc,debug,dmem,x16,x17,x18,x19");
-	KUNIT_EXPECT_STREQ(test, cgm_u32_line(test, m, 7),
+	KUNIT_EXPECT_STREQ(test, cgm_seq_line(test, m, 7),
 			   "mask name=root_controllers value=0x00000000 read=- derived=0x00000000 agree=- via=- names=-");
-	KUNIT_EXPECT_STREQ(test, cgm_u32_line(test, m, 8 + 20),
+	KUNIT_EXPECT_STREQ(test, cgm_seq_line(test, m, 8 + 20),
 			   "end subsystems=20");
 }
 

@@ -27,7 +27,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 CGMASK_PROG=kunit/run.sh
-# shellcheck source=../vm/lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=../vm/lib/common.sh
 . "$top/tests/vm/lib/common.sh"
 
 # loglevel=8 overrides boot.sh's "quiet loglevel=4": KTAP is KERN_INFO.

@@ -568,6 +568,10 @@ static int test_lockdown_fallback(void)
 		abort();
 	put_file(path, "cgmask", good);
 	setenv("CGMASK_DEBUGFS", path, 1);
+	if (join(path, sizeof(path), dir, "security"))
+		abort();
+	put_file(path, "lockdown", "none integrity [confidentiality]\n");
+	setenv("CGMASK_SECURITYFS", path, 1);
 	setenv("CGMASK_TRACEFS", "/nonexistent", 1);
 	locked_down = true;
 	r1 = load_source("module", NULL, &m, err, sizeof(err));
