@@ -5,6 +5,8 @@
 #   KERNELS="5.10 6.1 6.12 7.2 kunit"  which kernels to boot (default: all)
 #   CGMASK_CACHE=/var/cache/cgmask     downloads, chroots, built kernels
 #   CGMASK_OUT=build/check             logs of this run
+#   CGMASK_JOBS=N                      VM suites run at once (default: nproc)
+#   FUZZ_SECONDS=30                    length of the libFuzzer smoke run
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 KERNELS=${KERNELS:-5.10 6.1 6.12 7.2 kunit}
@@ -12,7 +14,8 @@ out=${CGMASK_OUT:-$top/build/check}
 passed=0 failed=0 skipped=0
 failures=()
 
-# add LABEL LOG: count a suite's own "N passed, N failed[, N skipped]" line.
+# add LABEL LOG: count a suite's own "N passed, N failed[, N skipped]" line
+# (or "N passed, N failed" after a line "N skipped").
 add() {
 	local label=$1 log=$2 line p f s
 	line=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -24,22 +27,41 @@ add() {
 	p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
 	f=$(sed -E 's/.*\b([0-9]+) failed.*/\1/' <<<"$line")
 	s=$(sed -nE 's/.*\b([0-9]+) skipped.*/\1/p' <<<"$line")
+	# Suites that print "N skipped" on a line of its own, before the last.
+	[ -n "$s" ] || s=$(grep -E '^[0-9]+ skipped$' "$log" | tail -n 1 | cut -d' ' -f1)
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
 	[ "$f" -eq 0 ] || failures+=("$label: $f failed (see $log)")
 	echo "== $label: $line"
 }
 
-# suite LABEL CMD...: run one suite, keep its log, count its result line.
+# suite LABEL CMD...: run one suite now, keep its log, count its result line.
 suite() {
+	echo "== $1"
+	start_suite "$@"
+	wait
+	finish_suite "$1"
+}
+
+log_of() { echo "$out/$(tr '/ ' '__' <<<"$1").log"; }
+
+# start_suite LABEL CMD...: run a suite in the background; its exit status
+# goes to LOG.rc.
+start_suite() {
 	local label=$1 log
 	shift
-	log=$out/$(tr '/ ' '__' <<<"$label").log
-	echo "== $label"
-	"$@" >"$log" 2>&1
-	local rc=$?
+	log=$(log_of "$label")
+	# Each suite gets its own output directory, never this script's.
+	{ CGMASK_OUT=${log%.log}.out "$@" >"$log" 2>&1; echo $? >"$log.rc"; } &
+}
+
+# finish_suite LABEL: report and count a suite that has ended.
+finish_suite() {
+	local label=$1 log rc
+	log=$(log_of "$label")
+	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
 	grep -E '^(not ok|# )' "$log" | head -n 40
 	add "$label" "$log"
-	if [ $rc -ne 0 ] && ! grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
+	if [ "$rc" -ne 0 ] && ! grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		failed=$((failed + 1))
 		failures+=("$label: exited $rc (see $log)")
 		tail -n 20 "$log"
@@ -53,7 +75,7 @@ start=$(date +%s)
 
 suite reader make -C "$top/tools" check
 make -C "$top/tools" all static >"$out/tools-build.log" 2>&1 || { cat "$out/tools-build.log"; exit 1; }
-suite fuzz-smoke make -C "$top/tools" fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+suite fuzz-smoke make -C "$top/tools" fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 suite style "$top/tests/style.sh"
 # The VM checker must be able to fail: faults injected into recorded runs.
 for f in "$top"/tests/vm/fixtures/*/; do
@@ -61,9 +83,49 @@ for f in "$top"/tests/vm/fixtures/*/; do
 	suite "checker/${f##*/}" python3 "$top/tests/vm/selftest.py" \
 		--kernel "$(basename "$f" | cut -d- -f1)" --dir "$f" --reader "$top/tools/cgmask"
 done
+
+# Kernels first, one at a time (downloads, chroots, the KUnit kernel build),
+# so the suites below never race to create the same cache entry; a failure
+# here shows up again in the suites, which report it.
+echo "== preparing kernels: $KERNELS"
+matrix=()
 for k in $KERNELS; do
-	[ "$k" = kunit ] && suite kunit "$top/tests/kunit/run.sh"
-	suite "vm/$k" "$top/tests/vm/run.sh" "$k" "$out/vm-$k"
+	if [ "$k" = kunit ]; then
+		"$top/tests/kunit/kernel.sh" prepare
+	else
+		matrix+=("$k")
+		"$top/tests/vm/lib/kernel.sh" prepare "$k"
+	fi >/dev/null 2>>"$out/prepare.log"
+done
+echo "== kernels ready after $(( $(date +%s) - start )) s"
+
+# The VM suites, CGMASK_JOBS at a time (default: one per CPU): each boots
+# its own qemu and builds in its own scratch copy of the tree.
+heavy=()
+for k in $KERNELS; do
+	if [ "$k" = kunit ]; then
+		heavy+=("kunit|$top/tests/kunit/run.sh")
+		heavy+=("kunit/lockdown|$top/tests/kunit/lockdown.sh")
+	fi
+	heavy+=("vm/$k|$top/tests/vm/run.sh $k $out/vm-$k")
+done
+[ ${#matrix[@]} -eq 0 ] || heavy+=("dkms|$top/tests/dkms/run.sh ${matrix[*]}")
+jobs_max=${CGMASK_JOBS:-$(nproc)}
+running=0
+for h in "${heavy[@]}"; do
+	if [ "$running" -ge "$jobs_max" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	echo "== ${h%%|*} (started)"
+	# shellcheck disable=SC2086 # the command is a list of words
+	start_suite "${h%%|*}" ${h#*|}
+	running=$((running + 1))
+done
+wait
+for h in "${heavy[@]}"; do
+	echo "== ${h%%|*}"
+	finish_suite "${h%%|*}"
 done
 
 echo "== took $(( $(date +%s) - start )) s; logs in $out"
