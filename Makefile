@@ -18,7 +18,7 @@ DKMS_SRC = /usr/src/cgmask-$(VERSION)
 DKMS_FILES = Kbuild dkms.conf module/Kbuild $(wildcard module/*.[ch])
 DKMS_ARGS = -m cgmask -v $(VERSION)
 
-.PHONY: all modules tools clean check run style help install uninstall \
+.PHONY: all modules tools clean check run bench style help install uninstall \
 	dkms-install dkms-remove deb
 
 all: modules tools
@@ -39,6 +39,11 @@ check:
 
 run:
 	tests/vm/run-main.sh
+
+# Benchmarks in the VM; bench/RESULTS.md gets the table.
+BENCH_KERNELS ?= 6.1 5.10 6.12 7.2
+bench:
+	bench/run.sh $(BENCH_KERNELS)
 
 style:
 	tests/style.sh
@@ -80,8 +85,10 @@ help:
 	@echo '  modules        build module/cgmask.ko against KDIR'
 	@echo '  tools          build the reader tools/cgmask'
 	@echo '  run            boot Debian 6.1 in qemu, load cgmask, print its output'
-	@echo '  check          every test: reader, fuzz smoke, style, KUnit, VM scenarios'
-	@echo '  style          checkpatch --strict over the kernel code'
+	@echo '  check          every test: reader, fuzz smoke, style, KUnit, VM scenarios,'
+	@echo '                 lockdown, DKMS and packages'
+	@echo '  bench          benchmarks in the VM; writes bench/RESULTS.md'
+	@echo '  style          checkpatch --strict, shellcheck'
 	@echo '  install        install the module for KDIR, the reader and man page'
 	@echo '  uninstall      remove what install installed'
 	@echo '  dkms-install   copy the module source to /usr/src, dkms add, build and'
@@ -96,6 +103,8 @@ help:
 	@echo '      kernel headers or build tree to build against'
 	@echo '  KERNELS="$(KERNELS)"'
 	@echo '      kernels that make check boots (5.10 6.1 6.12 7.2 kunit)'
+	@echo '  BENCH_KERNELS="$(BENCH_KERNELS)"'
+	@echo '      kernels that make bench boots (the first also runs the tree scale)'
 	@echo '  PREFIX=$(PREFIX)'
 	@echo '      where install puts the reader and its man page'
 	@echo '  DEB_OUT=$(DEB_OUT)'
