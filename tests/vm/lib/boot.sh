@@ -3,10 +3,11 @@
 # VM tests, the whole serial console going to LOG.
 #
 #   boot.sh VMLINUZ INITRD LOG [--append "EXTRA CMDLINE"] [--timeout SECS] [--mem MB]
-#           [--data FILE]
+#           [--data FILE] [--smp N]
 #
 # --data FILE adds a second serial port (the guest's ttyS1) written to FILE:
 # a channel for test evidence that kernel messages never interleave with.
+# --smp N gives the guest N vCPUs (default 1; TCG runs them on N host threads).
 #
 # Kernel command line: "console=ttyS0 panic=-1 quiet loglevel=4 EXTRA".
 # Exit status: 0 when qemu exits normally (the guest ends with `reboot -f`,
@@ -25,7 +26,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 QEMU_PID=""
 
 usage() {
-	echo 'usage: boot.sh VMLINUZ INITRD LOG [--append "EXTRA CMDLINE"] [--timeout SECS] [--mem MB] [--data FILE]' >&2
+	echo 'usage: boot.sh VMLINUZ INITRD LOG [--append "EXTRA CMDLINE"] [--timeout SECS] [--mem MB] [--data FILE] [--smp N]' >&2
 	exit 2
 }
 
@@ -49,7 +50,7 @@ kill_qemu() {
 start_qemu() {
 	local -a serial=(-serial mon:stdio)
 	[ -z "${6:-}" ] || serial+=(-serial "file:$6")
-	setsid qemu-system-x86_64 -accel tcg -m "$4" -smp 1 -display none \
+	setsid qemu-system-x86_64 -accel tcg -m "$4" -smp "${SMP:-1}" -display none \
 		-no-reboot "${serial[@]}" \
 		-kernel "$1" -initrd "$2" -append "$5" </dev/null >"$3" 2>&1 &
 	QEMU_PID=$!
@@ -76,7 +77,7 @@ wait_qemu() {
 
 main() {
 	[ $# -ge 3 ] || usage
-	local vmlinuz=$1 initrd=$2 logf=$3 extra="" timeout=120 mem=512 data="" rc=0 t0=$SECONDS
+	local vmlinuz=$1 initrd=$2 logf=$3 extra="" timeout=120 mem=512 data="" smp=1 rc=0 t0=$SECONDS
 	shift 3
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
@@ -85,19 +86,21 @@ main() {
 		--timeout) timeout=$2 ;;
 		--mem) mem=$2 ;;
 		--data) data=$2 ;;
+		--smp) smp=$2 ;;
 		*) usage ;;
 		esac
 		shift 2
 	done
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer, not '$timeout'"
 	[[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem must be a positive integer (MB), not '$mem'"
+	[[ $smp =~ ^[1-9][0-9]?$ ]] || die "--smp must be 1..99, not '$smp'"
 	[ -r "$vmlinuz" ] || die "cannot read VMLINUZ $vmlinuz"
 	[ -r "$initrd" ] || die "cannot read INITRD $initrd"
 	mkdir -p "$(dirname "$logf")" || die "cannot create the directory of $logf"
 	[ -z "$data" ] || : >"$data" || die "cannot write --data file $data"
 	host_pkgs_ensure qemu-system-x86
 	cleanup_push kill_qemu
-	start_qemu "$vmlinuz" "$initrd" "$logf" "$mem" \
+	SMP=$smp start_qemu "$vmlinuz" "$initrd" "$logf" "$mem" \
 		"console=ttyS0 panic=-1 quiet loglevel=4${extra:+ $extra}" "$data"
 	wait_qemu "$timeout" "$logf" || rc=$?
 	case $rc in

@@ -571,7 +571,9 @@ cmd_build() {
 	[ -z "$CHROOT" ] || base=$CHROOT/tmp
 	scratch=$(mktemp -d "$base/cgmask-build.XXXXXX")
 	cleanup_push rm -rf --one-file-system "$scratch"
-	cp -a "$src/." "$scratch/"
+	# Not build/ (logs, other suites' chroots), .git or tools' build products.
+	tar -C "$src" --exclude=./build --exclude=./.git --exclude=./tools/build -cf - . |
+		tar -C "$scratch" -xf - || die "cannot copy $src to $scratch"
 	build_env_cmd make -C "$KDIR" M="${scratch#"$CHROOT"}" "$@" modules \
 		>"$out/build.log" 2>&1 || rc=$?
 	copy_kos "$scratch" "$out"
