@@ -119,5 +119,11 @@ bool cgmask_visible(const struct cgmask_snapshot *snap, int id);
 /* emit.c */
 struct seq_file;
 void cgmask_emit(struct seq_file *m, const struct cgmask_snapshot *snap);
+void cgmask_put_names(struct seq_file *m, const struct cgmask_snapshot *snap,
+		      u64 mask);
+
+/* cgroups.c: /sys/kernel/debug/cgmask_cgroups */
+int cgmask_cgroups_init(void);
+void cgmask_cgroups_exit(void);
 
 #endif /* CGMASK_H */

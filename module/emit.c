@@ -63,13 +63,13 @@ static void cgmask_emit_str(struct seq_file *m, const char *key,
 	}
 }
 
-static void cgmask_emit_names(struct seq_file *m, const char *key,
-			      const struct cgmask_snapshot *snap, u64 mask)
+/* A mask as a list of subsystem names, "-" when empty (both files). */
+void cgmask_put_names(struct seq_file *m, const struct cgmask_snapshot *snap,
+		      u64 mask)
 {
 	const char *sep = "";
 	unsigned int i;
 
-	seq_printf(m, " %s=", key);
 	if (!(mask & CGMASK_ALL))
 		seq_putc(m, '-');
 	for (i = 0; i < snap->nr_ss; i++) {
@@ -78,6 +78,13 @@ static void cgmask_emit_names(struct seq_file *m, const char *key,
 		seq_printf(m, "%s%s", sep, snap->ss[i].name);
 		sep = ",";
 	}
+}
+
+static void cgmask_emit_names(struct seq_file *m, const char *key,
+			      const struct cgmask_snapshot *snap, u64 mask)
+{
+	seq_printf(m, " %s=", key);
+	cgmask_put_names(m, snap, mask);
 }
 
 static void cgmask_emit_bool(struct seq_file *m, const char *key, bool v)

@@ -77,11 +77,19 @@ static int __init cgmask_init(void)
 		       ret);
 		return ret;
 	}
+	ret = cgmask_cgroups_init();
+	if (ret)
+		goto out_remove_file;
 	return 0;
+
+out_remove_file:
+	debugfs_remove(cgmask_file);
+	return ret;
 }
 
 static void __exit cgmask_exit(void)
 {
+	cgmask_cgroups_exit();
 	debugfs_remove(cgmask_file);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgmask.h"
+#include "tree.h"
 
 enum { OPT_PROM = 256 };
 
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 	      " cgmask [options]                      table of subsystems and masks\n"
 	      " cgmask [options] check CONTROLLER...  exit 0 if all are in the root cgroup.controllers\n"
 	      " cgmask [options] why CONTROLLER       explain whether and why it is listed\n"
+	      " cgmask [options] why CONTROLLER PATH  the chain that makes it available in a cgroup or not\n"
+	      " cgmask [options] tree [PATH]          every cgroup (below PATH) with its controllers\n"
 	      " cgmask diff A B                       compare two saved dumps\n"
 	      "\nOptions:\n"
 	      " -f, --file FILE       read a saved dump (- for stdin), not the running kernel\n"
@@ -116,7 +119,11 @@ int main(int argc, char **argv)
 	if (file && strcmp(source, "auto") && strcmp(source, "module"))
 		usage_error("a file given with -f is always a module dump");
 
-	if (cmd && !strcmp(cmd, "diff")) {
+	if (cmd && (!strcmp(cmd, "tree") || (!strcmp(cmd, "why") && nargs == 2))) {
+		if (!strcmp(cmd, "tree") && nargs > 1)
+			usage_error("tree takes at most one cgroup path");
+		rc = tree_main(source, file, json, args, nargs);
+	} else if (cmd && !strcmp(cmd, "diff")) {
 		if (nargs != 2)
 			usage_error("diff needs two dump files");
 		if (file || json || strcmp(source, "auto"))
@@ -127,11 +134,11 @@ int main(int argc, char **argv)
 		rc = cmd_diff(&m, &b, stdout);
 	} else {
 		if (cmd && strcmp(cmd, "check") && strcmp(cmd, "why"))
-			usage_error("unknown command (check, why or diff)");
+			usage_error("unknown command (check, why, tree or diff)");
 		if (cmd && !strcmp(cmd, "check") && nargs < 1)
 			usage_error("check needs at least one controller name");
 		if (cmd && !strcmp(cmd, "why") && (nargs != 1 || json))
-			usage_error("why takes one controller name and no -J");
+			usage_error("why takes one controller name and no -J, or a controller and a cgroup path");
 		if (load_source(source, file, &m, errbuf, sizeof(errbuf)))
 			errx(2, "%s", errbuf);
 		if (output)

@@ -11,7 +11,8 @@
 
 #include "parse.h"
 
-static int rec_kernel(struct parser *p, const struct rec *r)
+/* The 'kernel' record, the same in both formats (parse.h). */
+int parse_kernel_rec(struct parser *p, const struct rec *r)
 {
 	struct model *m = p->m;
 	const struct field *f;
@@ -294,7 +295,7 @@ int parse_dump(const char *buf, size_t len, const char *fname,
 		if (tokenize(&p, s, n, &r))
 			return -1;
 		if (span_eq(r.type, r.tlen, "kernel")) {
-			if (rec_kernel(&p, &r))
+			if (parse_kernel_rec(&p, &r))
 				return -1;
 		} else if (!p.kernel_seen) {
 			return fail(&p, "'%.*s' record before the 'kernel' record", (int)r.tlen, r.type);

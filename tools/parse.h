@@ -55,6 +55,7 @@ int get_tri(struct parser *p, const struct field *f, tri *out);
 int get_str(struct parser *p, const struct field *f, char *buf, size_t n);
 int get_name(struct parser *p, const struct field *f, char *buf);
 int get_word(struct parser *p, const struct field *f, char *buf, size_t n);
+int parse_kernel_rec(struct parser *p, const struct rec *r);
 int get_mask(struct parser *p, const struct field *f, bool dash, uint64_t *out, bool *known);
 int get_hname(struct parser *p, const struct field *f, struct cg_ss *s);
 int check_list(struct parser *p, const struct field *f);

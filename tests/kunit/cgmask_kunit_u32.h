@@ -47,6 +47,7 @@ struct cgmask_kunit_cgroup_u32 {
 #define cgmask_reasons		cgmask_u32_reasons
 #define cgmask_visible		cgmask_u32_visible
 #define cgmask_emit		cgmask_u32_emit
+#define cgmask_put_names	cgmask_u32_put_names
 #define cgmask_sym_init		cgmask_u32_sym_init
 #define cgmask_sym_addr		cgmask_u32_sym_addr
 #define cgmask_sym_via		cgmask_u32_sym_via

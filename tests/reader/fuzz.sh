@@ -10,7 +10,7 @@ corpus=$(dirname "$fuzzer")/corpus
 log=$(dirname "$fuzzer")/fuzz.log
 mkdir -p "$corpus" "$here/regress"
 "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 -dict="$here/fuzz.dict" \
-	-artifact_prefix="$here/regress/" "$corpus" "$here/dumps" "$here/regress" >"$log" 2>&1
+	-artifact_prefix="$here/regress/" "$corpus" "$here/dumps" "$here/trees" "$here/regress" >"$log" 2>&1
 rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 if [ "$rc" -eq 0 ]; then

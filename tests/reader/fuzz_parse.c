@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the dump parser (and the renderers, over whatever
- * it accepts). `make -C tools fuzz-smoke FUZZ_SECONDS=60` runs it briefly;
+ * libFuzzer target for the dump parsers, of /sys/kernel/debug/cgmask and
+ * of cgmask_cgroups (and the renderers, over whatever they accept). `make -C tools fuzz-smoke FUZZ_SECONDS=60` runs it briefly;
  * a crashing input lands in tests/reader/regress/, which make check
  * replays through the reader.
  *
@@ -14,18 +14,28 @@
 #include <stdlib.h>
 
 #include "cgmask.h"
+#include "tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct model m;
+	static struct cg_tree t;
 	static FILE *sink;
 	char err[512];
 	int cols[64], ncols = 0;
 
 	if (!sink && !(sink = fopen("/dev/null", "w")))
 		abort();
+	/* The same bytes as a cgmask_cgroups dump (docs/format.md), too. */
+	if (!tree_parse((const char *)data, size, "fuzz", &t, err, sizeof(err))) {
+		cmd_tree(&t, NULL, sink, false);
+		cmd_tree(&t, NULL, sink, true);
+		cmd_why_path(&t, "memory", "/a", sink, false);
+		cmd_why_path(&t, "cpu", "/a/b", sink, true);
+		tree_free(&t);
+	}
 	if (parse_dump((const char *)data, size, "fuzz", &m, err, sizeof(err)))
 		return 0;
 	for (int c = 0; c < ncolumns; c++)

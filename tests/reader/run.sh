@@ -409,5 +409,141 @@ t source/module_missing_explained module_missing
 t source/ftrace_cleanup_and_fallback ftrace_fallback
 t source/ftrace_u16_before_7.0 ftrace_width
 
+# --- the per-cgroup view: cgmask tree and cgmask why CONTROLLER PATH, from a
+# cgmask_cgroups dump (trees/) and from a fake cgroupfs made of it
+TR=$here/trees
+tree_golden() {
+	for tr in "$TR"/*.tree; do
+		d=$(basename "$tr" .tree)
+		(cd "$TR" && run 0 "$tmp/o" "$cg" -f "$d.tree" tree) && same "tree.$d.table" "$tmp/o" &&
+			(cd "$TR" && run 0 "$tmp/o" "$cg" -f "$d.tree" -J tree) &&
+			python3 -m json.tool "$tmp/o" >/dev/null && same "tree.$d.json" "$tmp/o" || return 1
+	done
+}
+tree_subtree() {
+	run 0 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" tree /sys/fs/cgroup/t/ &&
+		[ "$(grep -c . "$tmp/o")" -eq 7 ] && has "$tmp/o" '/t ' '|   |-- v ' '`-- w ' &&
+		run 0 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" -J tree deep/1 &&
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert [c["path"] for c in d["cgroups"]] == ["/deep/1", "/deep/1/2", "/deep/1/2/3",
+	"/deep/1/2/3/4", "/deep/1/2/3/4/5", "/deep/1/2/3/4/5/6"], d' "$tmp/o" &&
+		run 2 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" tree /nope && has "$tmp/o.err" 'no cgroup /nope'
+}
+# why_case RC CONTROLLER PATH TEXT...: text answer, exit status and JSON agree.
+why_case() {
+	rc=$1 c=$2 p=$3
+	shift 3
+	run "$rc" "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" why "$c" "$p" && has "$tmp/o" "$@" &&
+		run "$rc" "$tmp/j" "$cg" -f "$TR/debian-6.1.tree" -J why "$c" "$p" &&
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d["usable"] == (sys.argv[2] == "0"), d
+assert d["steps"] and all(set(s) == {"path", "fact", "ok", "text"} for s in d["steps"]), d' \
+			"$tmp/j" "$rc"
+}
+why_path_golden() {
+	(cd "$TR" && run 1 "$tmp/o" "$cg" -f debian-6.1.tree why memory /a/b/c) &&
+		same why.debian-6.1.memory.a.b.c "$tmp/o" &&
+		(cd "$TR" && run 1 "$tmp/o" "$cg" -f debian-6.1.tree -J why memory /d/e) &&
+		same why.debian-6.1.memory.d.e.json "$tmp/o"
+}
+why_path_cases() {
+	why_case 1 memory /a/b/c "memory is not in /a/b's cgroup.subtree_control" \
+		'Fix: echo +memory > /sys/fs/cgroup/a/b/cgroup.subtree_control' &&
+		why_case 0 cpu /a/b/c 'cpu in /a/b/c: available' &&
+		why_case 1 memory /tt '/tt is threaded and memory is not a threaded controller' \
+			'(threaded ones: cpuset, cpu, perf_event, pids)' &&
+		why_case 1 memory /t/u/v '/t cannot enable it: it is the root of a threaded subtree' &&
+		why_case 1 memory /d/e '/d/e still has a memory css' 'io (enabled in its parent' &&
+		why_case 1 memory /deep/1/2/3/4/5/6 "memory is not in /deep/1/2/3's" \
+			'echo +memory > /sys/fs/cgroup/deep/1/2/3/cgroup.subtree_control; echo +memory > /sys/fs/cgroup/deep/1/2/3/4/cgroup.subtree_control; echo +memory > /sys/fs/cgroup/deep/1/2/3/4/5/cgroup.subtree_control' &&
+		why_case 0 perf_event /a/b 'perf_event in /a/b: in effect (implicit' &&
+		why_case 1 cpuacct /a 'it is a v1-only controller' &&
+		why_case 1 devices /t/w 'devices in /t/w: not available' &&
+		why_case 1 nope /a 'nope is not a controller of this kernel' &&
+		why_case 0 blkio /d/e 'io in /d/e: available' &&
+		why_case 0 pids '/odd name=1,2' 'pids in /odd\x20name=1,2: available' &&
+		why_case 1 pids '/odd name=1,2/back\slash' 'pids in /odd\x20name=1,2/back\x5cslash: not available'
+}
+why_path_errors() {
+	run 2 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" why memory /nope && has "$tmp/o.err" 'no cgroup /nope' &&
+		run 2 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" tree a b &&
+		run 2 "$tmp/o" "$cg" -f "$D/debian-6.1.dump" tree && has "$tmp/o.err" 'not a cgmask_cgroups dump' &&
+		run 2 "$tmp/o" "$cg" -f "$TR/debian-6.1.tree" --source ftrace tree &&
+		run 2 "$tmp/o" "$cg" --source ftrace tree && has "$tmp/o.err" 'no per-cgroup view'
+}
+t tree/golden tree_golden
+t tree/subtree tree_subtree
+t why_path/golden why_path_golden
+t why_path/chains why_path_cases
+t why_path/errors why_path_errors
+
+# malformed cgmask_cgroups dumps: exit 2, one error naming the line
+bad_tree() { # WHAT LINE SED-SCRIPT
+	sed "$3" "$TR/debian-6.1.tree" >"$tmp/bad.tree" &&
+		run 2 "$tmp/o" "$cg" -f "$tmp/bad.tree" tree && has "$tmp/o.err" "bad.tree:$2: $1"
+}
+tree_malformed() {
+	bad_tree 'truncated dump' 39 '$d' &&
+		bad_tree 'not a cgmask_cgroups dump' 1 '1s/.*/cgmask-format 1/' &&
+		bad_tree 'unsupported cgmask_cgroups format version 2' 1 '1s/1$/2/' &&
+		bad_tree 'end cgroups=23 but there are 22' 39 '$s/22/23/' &&
+		bad_tree "level=3 after level=1 is not pre-order" 19 '19s/level=2/level=3/' &&
+		bad_tree 'path is not a child' 19 '19s|path=/a/b |path=/x/b |' &&
+		bad_tree "the first 'cgroup' record must be the root" 17 '17s|path=/ |path=/r |' &&
+		bad_tree "'ss' record after the 'cgroup' records" 18 '18s/^cgroup.*/ss id=14 name=x enabled=1 threaded=0 implicit_on_dfl=0 depends_on=-/' &&
+		bad_tree "bad value for 'css'" 17 '17s/css=0x3fff/css=0x03fff/' &&
+		bad_tree "'css' has bits beyond subsys_count=14" 17 '17s/css=0x3fff/css=0xffff/' &&
+		bad_tree "bad value for 'type'" 18 '18s/type=domain /type=domain-ish /' &&
+		bad_tree "14 'ss' records but subsys_count=15" 17 '2s/subsys_count=14/subsys_count=15/' &&
+		bad_tree 'depends_on names unknown subsystem' 6 '6s/depends_on=memory/depends_on=mem/' &&
+		bad_tree "bad value for 'path': '//' (expected an absolute path without empty components)" 38 '38s|path=/- |path=// |' &&
+		printf 'cgmask-cgroups-format 1\n' >"$tmp/short.tree" &&
+		run 2 "$tmp/o" "$cg" -f "$tmp/short.tree" tree && has "$tmp/o.err" 'short.tree:2: truncated'
+}
+tree_future() {
+	# Unknown keys and record types of a newer version-1 module are skipped.
+	sed -e 's/^\(cgroup .*\)$/\1 future_key=1/' -e '2a future record=1' \
+		"$TR/debian-6.1.tree" >"$tmp/f.tree" &&
+		run 0 "$tmp/o" "$cg" -f "$tmp/f.tree" -J tree &&
+		run 0 "$tmp/p" "$cg" -f "$TR/debian-6.1.tree" -J tree &&
+		[ "$(grep -v '"input"' "$tmp/o")" = "$(grep -v '"input"' "$tmp/p")" ]
+}
+t tree/malformed tree_malformed
+t tree/future_keys_skipped tree_future
+
+# the userspace source walks a fake cgroupfs; auto prefers the module's file
+faketree() {
+	fake debian-6.1 && python3 "$here/faketree.py" "$TR/debian-6.1.tree" "$tmp/sys"
+}
+tree_userspace() {
+	faketree && run 0 "$tmp/o" "$cg" --source userspace -J tree &&
+		run 0 "$tmp/m" "$cg" -f "$TR/debian-6.1.tree" -J tree &&
+		python3 -c 'import json,sys
+u = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
+assert u["source"] == "userspace", u["source"]
+mp = {c["path"]: c for c in m["cgroups"]}
+assert sorted(mp) == sorted(c["path"] for c in u["cgroups"])
+for c in u["cgroups"]:
+    for k in ("type", "controllers", "subtree_control", "level"):
+        assert c[k] == mp[c["path"]][k], (c, mp[c["path"]])
+    assert c["subtree_ss_mask"] is None and c["css"] is None, c' "$tmp/o" "$tmp/m" &&
+		run 1 "$tmp/o" "$cg" --source userspace why memory /tt && has "$tmp/o" 'source: userspace' \
+			'/tt is threaded and memory is not a threaded controller' &&
+		run 1 "$tmp/o" "$cg" --source userspace -J why cpuacct /a &&
+		has "$tmp/o" '"root_reasons": null' '"css": null' &&
+		run 1 "$tmp/o" "$cg" --source userspace why cpuacct /a &&
+		has "$tmp/o" 'either it is implicit on v2 (implicit_on_dfl), or it is a v1-only controller'
+}
+tree_auto() {
+	faketree && run 0 "$tmp/o" "$cg" -J tree && has "$tmp/o" '"source": "module"' &&
+		rm "$tmp/sys/debugfs/cgmask_cgroups" &&
+		run 0 "$tmp/o" "$cg" -J tree && has "$tmp/o" '"source": "userspace"' &&
+		run 2 "$tmp/o" "$cg" --source module tree && has "$tmp/o.err" 'cgmask.ko is not loaded' &&
+		printf 'cgmask-cgroups-format 1\n' >"$tmp/sys/debugfs/cgmask_cgroups" &&
+		run 2 "$tmp/o" "$cg" tree
+}
+t tree/userspace_walk tree_userspace
+t tree/auto_source tree_auto
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+import tree_check
+
 SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|possible circular locking|"
                    r"possible recursive locking|RCU stall|rcu_sched self-detected|"
                    r"rcu: INFO|Call Trace|kernel BUG|general protection fault|"
@@ -373,6 +375,7 @@ def main():
             check_phase(run, a.reader, phase)
     check_refusals(run)
     check_stress(run)
+    tree_check.check(run, a.reader)
     print(run.ktap())
     return 1 if any(p for _, p in run.results) else 0
 

@@ -21,11 +21,13 @@ exec 3>/dev/ttyS1
 scenario=default
 stress_seconds=20
 cycles=1000
+life_seconds=600
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	cgmask_test=*) scenario=${arg#cgmask_test=} ;;
 	cgmask_stress=*) stress_seconds=${arg#cgmask_stress=} ;;
 	cgmask_cycles=*) cycles=${arg#cgmask_cycles=} ;;
+	cgmask_life=*) life_seconds=${arg#cgmask_life=} ;;
 	esac
 done
 T=/sys/kernel/tracing
@@ -33,6 +35,9 @@ CG=/sys/fs/cgroup
 KO=/cgmask.ko
 
 log() { echo "@@ cgmask-guest: $*"; }
+
+# The per-cgroup view's scenario and readers.
+[ -e /tree.sh ] && . /tree.sh
 
 # item PHASE NAME CMD...: run CMD, its output and exit code to the data port.
 item() {
@@ -116,18 +121,25 @@ refusals() {
 F=/sys/kernel/debug/cgmask
 now() { cut -d. -f1 /proc/uptime; }
 
+# read_file FILE OUT MODE N: one whole read of FILE into OUT, as MODE reads:
+# cat, dd bs=1, dd bs=7, or seek (a partial read at an offset that varies
+# with N, then a whole one).
+read_file() {
+	case $3 in
+	cat) cat "$1" >"$2" 2>/dev/null ;;
+	dd1) dd if="$1" of="$2" bs=1 2>/dev/null ;;
+	dd7) dd if="$1" of="$2" bs=7 2>/dev/null ;;
+	seek) dd if="$1" of=/dev/null bs=61 skip=$(($4 % 97)) count=5 2>/dev/null &&
+		dd if="$1" of="$2" bs=4096 2>/dev/null ;;
+	esac
+}
+
 # read_loop ID MODE: read the file until the deadline; every complete read
 # must parse as a valid dump (the reader's strict parser).
 read_loop() {
 	n=0 bad=0 failed=0 end=$(($(now) + stress_seconds))
 	while [ "$(now)" -lt $end ]; do
-		case $2 in
-		cat) cat $F >/tmp/r$1 2>/dev/null ;;
-		dd1) dd if=$F of=/tmp/r$1 bs=1 2>/dev/null ;;
-		dd7) dd if=$F of=/tmp/r$1 bs=7 2>/dev/null ;;
-		seek) dd if=$F of=/dev/null bs=13 skip=$((n % 50)) count=3 2>/dev/null &&
-			dd if=$F of=/tmp/r$1 bs=4096 2>/dev/null ;;
-		esac || { failed=$((failed + 1)); continue; }
+		read_file $F /tmp/r$1 "$2" $n || { failed=$((failed + 1)); continue; }
 		n=$((n + 1))
 		if ! cgmask -f /tmp/r$1 >/dev/null 2>/tmp/e$1; then
 			bad=$((bad + 1))
@@ -152,22 +164,26 @@ v1_loop() {
 	echo "v1 cycles=$n"
 }
 
-# cg_loop: create and remove cgroups by the hundred, toggling controllers.
+# cg_loop: create and remove cgroups 500 at a time, toggling controllers.
 cg_loop() {
 	n=0 end=$(($(now) + stress_seconds))
 	for c in $(cat $CG/cgroup.controllers); do
 		echo "+$c" >$CG/cgroup.subtree_control 2>/dev/null
 	done
-	while [ "$(now)" -lt $end ] && [ $n -lt 20000 ]; do
-		i=0
-		while [ $i -lt 100 ]; do mkdir $CG/s$i; i=$((i + 1)); done
+	# 500 at a time with one mkdir and one rmdir process (a fork per
+	# cgroup would make this a fork benchmark).
+	dirs='' i=0
+	while [ $i -lt 500 ]; do dirs="$dirs $CG/s$i"; i=$((i + 1)); done
+	while [ "$(now)" -lt $end ] && [ $n -lt 200000 ]; do
+		# shellcheck disable=SC2086 # a list of paths
+		mkdir $dirs
 		for c in $(cat $CG/s0/cgroup.controllers); do
 			echo "+$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
 			echo "-$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
 		done
-		i=0
-		while [ $i -lt 100 ]; do rmdir $CG/s$i; i=$((i + 1)); done
-		n=$((n + 100))
+		# shellcheck disable=SC2086
+		rmdir $dirs
+		n=$((n + 500))
 	done
 	echo "cgroups created=$n"
 }
@@ -182,6 +198,9 @@ stress_readers() {
 	done
 	v1_loop >/tmp/out.v1 &
 	pids="$pids $!"
+	# The per-cgroup file too (guest/tree.sh), read with the same churn.
+	tree_read_loop 9 dd7 >/tmp/out.r9 &
+	pids="$pids $!"
 	cg_loop >/tmp/out.cg &
 	pids="$pids $!"
 	for p in $pids; do wait $p; done
@@ -189,9 +208,11 @@ stress_readers() {
 }
 
 # lifecycle: load/unload cycles with a reader racing them, then an unload
-# attempted while a reader holds the file open.
+# attempted while a reader holds the file open. The cycles are bounded in
+# time too (cgmask_life=SECS, default 600: the KASAN kernel on a busy
+# host needs several minutes for 1000).
 lifecycle() {
-	n=0 busy=0 bad=0 end=$(($(now) + 10 * stress_seconds))
+	n=0 busy=0 bad=0 end=$(($(now) + life_seconds))
 	read_loop life cat >/tmp/out.life &
 	rp=$!
 	while [ $n -lt "$cycles" ] && [ "$(now)" -lt $end ]; do
@@ -282,6 +303,10 @@ v1)
 	sleep 1
 	collect v1_unmounted
 	item v1_unmounted rmmod rmmod cgmask
+	;;
+tree)
+	# The per-cgroup view (guest/tree.sh, judged by tree_check.py).
+	tree_scenario
 	;;
 stress)
 	[ -e /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
