@@ -13,6 +13,11 @@
 #error "cgmask requires Linux >= 5.10"
 #endif
 
+/* What there is to read and where it is published (dkms.conf gates both). */
+#if !IS_ENABLED(CONFIG_CGROUPS) || !IS_ENABLED(CONFIG_DEBUG_FS)
+#error "cgmask requires CONFIG_CGROUPS and CONFIG_DEBUG_FS"
+#endif
+
 /*
  * v7.0: the subsystem masks grew from u16 to u32 (5eab8c588bf3). The
  * static masks changed in lock-step with struct cgroup::subtree_control,
