@@ -9,7 +9,12 @@
  * count and in time.
  *
  *   bench clock NAME ITERS                     cost of one clock_gettime()
- *   bench read NAME PATH ITERS SECS            open, read to EOF, close
+ *   bench read NAME PATH ITERS SECS [FILE CTRL]
+ *                                              open, read to EOF, close; with
+ *                                              FILE and CTRL, "+CTRL" and
+ *                                              "-CTRL" written to FILE (a
+ *                                              cgroup.subtree_control) in
+ *                                              turn before each read, untimed
  *   bench ftrace NAME WIDTH ITERS SECS         the seed's kprobe-event method
  *   bench exec NAME ITERS SECS CMD [ARG...]    spawn CMD (output discarded), wait
  *   bench insmod NAME KO ITERS                 finit_module + delete_module;
@@ -181,24 +186,38 @@ static int cmd_read(int argc, char **argv)
 	uint64_t deadline;
 	struct samples s;
 	long bytes = 0, failed = 0;
+	const char *toggle = argc == 6 ? argv[4] : NULL;
+	char on[64], off[64];
 
-	if (argc != 4)
-		errx(2, "usage: read NAME PATH ITERS SECS");
+	if (argc != 4 && argc != 6)
+		errx(2, "usage: read NAME PATH ITERS SECS [FILE CTRL]");
 	iters = num(argv[2], "ITERS");
 	deadline = now_ns() + num(argv[3], "SECS") * 1000000000u;
+	if (toggle && (snprintf(on, sizeof(on), "+%s", argv[5]) >= (int)sizeof(on) ||
+		       snprintf(off, sizeof(off), "-%s", argv[5]) >= (int)sizeof(off)))
+		errx(2, "CTRL too long");
 	samples_init(&s, iters < MAX_SAMPLES ? iters : MAX_SAMPLES);
 	/* One untimed read first: dentry, inode and page cache warm. */
 	read_all(argv[1]);
 	while (s.n < s.cap && now_ns() < deadline) {
-		uint64_t t0 = now_ns();
-		long r = read_all(argv[1]);
+		uint64_t t0;
+		long r;
 
+		if (toggle && put(toggle, s.n % 2 ? off : on, 0)) {
+			warn("%s", toggle);
+			failed++;
+			break;
+		}
+		t0 = now_ns();
+		r = read_all(argv[1]);
 		samples_add(&s, now_ns() - t0);
 		if (r < 0)
 			failed++;
 		else
 			bytes = r;
 	}
+	if (toggle)
+		put(toggle, off, 0);
 	printf("RESULT kind=read name=%s bytes=%ld failed=%ld", argv[0], bytes, failed);
 	print_stats(&s);
 	printf("\n");

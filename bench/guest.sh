@@ -57,6 +57,9 @@ read_cost() {
 	meta "module $(awk '$1 == "cgmask" { print "core_bytes=" $2 }' /proc/modules)"
 	run clock clock 10000
 	run read cgmask $DBG/cgmask 2000 20
+	# The same, the root's subtree_control changed before each read (pids
+	# on, off, ...): the module formats the text again every time.
+	run read cgmask_changed $DBG/cgmask 2000 20 $CG/cgroup.subtree_control pids
 	run read controllers $CG/cgroup.controllers 2000 20
 	run read proc_cgroups /proc/cgroups 2000 20
 	run ftrace ftrace "$width" 50 15

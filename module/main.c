@@ -13,22 +13,63 @@
 
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 static struct dentry *cgmask_file;
 
+/*
+ * The last text sent and the snapshot it was made from. The text is a
+ * function of the snapshot alone (cgmask_emit() adds only constants), so
+ * a read whose snapshot is byte for byte the same sends the same bytes
+ * without formatting them again: most reads find nothing changed, and
+ * formatting is most of what a read costs.
+ */
+static DEFINE_MUTEX(cgmask_last_lock);
+static struct cgmask_snapshot *cgmask_last_snap;
+static char *cgmask_last_text;
+static size_t cgmask_last_len;
+
+/* Caller holds cgmask_last_lock. Keeps @snap (sets it to NULL) if used. */
+static void cgmask_keep_last(struct cgmask_snapshot **snap, const char *text,
+			     size_t len)
+{
+	char *copy = kmemdup(text, len, GFP_KERNEL);
+
+	if (!copy)
+		return;		/* the next read formats again */
+	kfree(cgmask_last_text);
+	kfree(cgmask_last_snap);
+	cgmask_last_text = copy;
+	cgmask_last_len = len;
+	cgmask_last_snap = *snap;
+	*snap = NULL;
+}
+
 static int cgmask_show(struct seq_file *m, void *v)
 {
 	struct cgmask_snapshot *snap;
+	size_t start = m->count;
 	int ret;
 
 	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
 	ret = cgmask_snapshot_take(snap);
-	if (!ret)
+	if (ret)
+		goto out_free_snap;
+	mutex_lock(&cgmask_last_lock);
+	if (cgmask_last_snap &&
+	    !memcmp(snap, cgmask_last_snap, sizeof(*snap))) {
+		seq_write(m, cgmask_last_text, cgmask_last_len);
+	} else {
 		cgmask_emit(m, snap);
+		if (!seq_has_overflowed(m))
+			cgmask_keep_last(&snap, m->buf + start, m->count - start);
+	}
+	mutex_unlock(&cgmask_last_lock);
+out_free_snap:
 	kfree(snap);
 	return ret;
 }
@@ -91,6 +132,8 @@ static void __exit cgmask_exit(void)
 {
 	cgmask_cgroups_exit();
 	debugfs_remove(cgmask_file);
+	kfree(cgmask_last_text);
+	kfree(cgmask_last_snap);
 }
 
 module_init(cgmask_init);
