@@ -228,8 +228,10 @@ cmd_build() {
 	out=$(cd "$out" && pwd)
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/cgmask-kunit-build.XXXXXX")
 	cleanup_push rm -rf "$scratch"
-	# A clean copy: no git metadata, no objects of earlier builds.
-	tar -C "$src" --exclude=.git --exclude='*.o' --exclude='*.ko' \
+	# A clean copy: no git metadata, no objects of earlier builds, no test
+	# output (build/ holds other suites' logs and chroots, still changing).
+	tar -C "$src" --exclude=./build --exclude=./tools/build --exclude=.git \
+		--exclude='*.o' --exclude='*.ko' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
 		--exclude=Module.symvers --exclude=modules.order -cf - . |
 		tar -C "$scratch" -xf -
