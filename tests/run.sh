@@ -5,7 +5,7 @@
 #   KERNELS="5.10 6.1 6.12 7.2 kunit"  which kernels to boot (default: all)
 #   CGMASK_CACHE=/var/cache/cgmask     downloads, chroots, built kernels
 #   CGMASK_OUT=build/check             logs of this run
-#   CGMASK_JOBS=N                      VM suites run at once (default: nproc)
+#   CGMASK_JOBS=N                      suites run at once (default: nproc + 1)
 #   FUZZ_SECONDS=30                    length of the libFuzzer smoke run
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,14 +32,6 @@ add() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
 	[ "$f" -eq 0 ] || failures+=("$label: $f failed (see $log)")
 	echo "== $label: $line"
-}
-
-# suite LABEL CMD...: run one suite now, keep its log, count its result line.
-suite() {
-	echo "== $1"
-	start_suite "$@"
-	wait
-	finish_suite "$1"
 }
 
 log_of() { echo "$out/$(tr '/ ' '__' <<<"$1").log"; }
@@ -73,16 +65,7 @@ mkdir -p "$out"
 start=$(date +%s)
 "$top/tests/vm/lib/deps.sh" >"$out/deps.log" 2>&1 || { cat "$out/deps.log"; exit 1; }
 
-suite reader make -C "$top/tools" check
 make -C "$top/tools" all static >"$out/tools-build.log" 2>&1 || { cat "$out/tools-build.log"; exit 1; }
-suite fuzz-smoke make -C "$top/tools" fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-suite style "$top/tests/style.sh"
-# The VM checker must be able to fail: faults injected into recorded runs.
-for f in "$top"/tests/vm/fixtures/*/; do
-	f=${f%/}
-	suite "checker/${f##*/}" python3 "$top/tests/vm/selftest.py" \
-		--kernel "$(basename "$f" | cut -d- -f1)" --dir "$f" --reader "$top/tools/cgmask"
-done
 
 # Kernels first, one at a time (downloads, chroots, the KUnit kernel build),
 # so the suites below never race to create the same cache entry; a failure
@@ -99,31 +82,48 @@ for k in $KERNELS; do
 done
 echo "== kernels ready after $(( $(date +%s) - start )) s"
 
-# The VM suites, CGMASK_JOBS at a time (default: one per CPU): each boots
-# its own qemu and builds in its own scratch copy of the tree.
-heavy=()
+# Every suite, CGMASK_JOBS at a time, the longest first so that the short
+# ones fill the gaps at the end: each VM suite boots its own qemu and
+# builds in its own scratch copy of the tree. One more than the CPUs: a
+# guest that sleeps (kmemleak scans, rebinding waits) or a suite between
+# boots leaves a CPU idle that a third job takes.
+suites=()
+for k in $KERNELS; do
+	[ "$k" != kunit ] || suites+=("vm/kunit|$top/tests/vm/run.sh kunit $out/vm-kunit")
+done
+[ ${#matrix[@]} -eq 0 ] || suites+=("dkms|$top/tests/dkms/run.sh ${matrix[*]}")
+for k in "${matrix[@]}"; do
+	suites+=("vm/$k|$top/tests/vm/run.sh $k $out/vm-$k")
+done
 for k in $KERNELS; do
 	if [ "$k" = kunit ]; then
-		heavy+=("kunit|$top/tests/kunit/run.sh")
-		heavy+=("kunit/lockdown|$top/tests/kunit/lockdown.sh")
+		suites+=("kunit/lockdown|$top/tests/kunit/lockdown.sh")
+		suites+=("kunit|$top/tests/kunit/run.sh")
 	fi
-	heavy+=("vm/$k|$top/tests/vm/run.sh $k $out/vm-$k")
 done
-[ ${#matrix[@]} -eq 0 ] || heavy+=("dkms|$top/tests/dkms/run.sh ${matrix[*]}")
-jobs_max=${CGMASK_JOBS:-$(nproc)}
+suites+=("fuzz-smoke|make -C $top/tools fuzz-smoke FUZZ_SECONDS=${FUZZ_SECONDS:-30}")
+suites+=("reader|make -C $top/tools check")
+suites+=("style|$top/tests/style.sh")
+# The VM checker must be able to fail: faults injected into recorded runs.
+for f in "$top"/tests/vm/fixtures/*/; do
+	f=${f%/}
+	suites+=("checker/${f##*/}|python3 $top/tests/vm/selftest.py --kernel $(basename "$f" |
+		cut -d- -f1) --dir $f --reader $top/tools/cgmask")
+done
+jobs_max=${CGMASK_JOBS:-$(($(nproc) + 1))}
 running=0
-for h in "${heavy[@]}"; do
+for h in "${suites[@]}"; do
 	if [ "$running" -ge "$jobs_max" ]; then
 		wait -n
 		running=$((running - 1))
 	fi
-	echo "== ${h%%|*} (started)"
+	echo "== ${h%%|*} (started after $(( $(date +%s) - start )) s)"
 	# shellcheck disable=SC2086 # the command is a list of words
 	start_suite "${h%%|*}" ${h#*|}
 	running=$((running + 1))
 done
 wait
-for h in "${heavy[@]}"; do
+for h in "${suites[@]}"; do
 	echo "== ${h%%|*}"
 	finish_suite "${h%%|*}"
 done
