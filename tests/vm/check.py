@@ -48,7 +48,7 @@ class Run:
             if m:
                 cur, buf = (m.group(1), m.group(2)), []
                 continue
-            m = re.match(r"^@@ END (\S+) (\S+) rc=(\d+)$", line)
+            m = re.match(r"^@@ END (\S+) (\S+) rc=(\d+)(?: t=[0-9.]+)?$", line)
             if m and cur == (m.group(1), m.group(2)):
                 self.items[cur] = ("\n".join(buf), int(m.group(3)))
                 cur = None
@@ -216,8 +216,10 @@ def check_phase(run, reader, phase):
                 p.append("mask %s: via=%s, expected %s" % (k, via, want_via or "none"))
     run.result(phase + "/masks", p)
 
+    check_root_cgroup(run, reader, phase, ctrl)
+
     p = []
-    for label in ("dump", "table", "json_module", "json_ftrace", "json_userspace"):
+    for label in ("dump", "cgroups", "table", "json_module", "json_ftrace", "json_userspace"):
         t = run.text(phase, label) or ""
         if ADDRESS.search(t):
             p.append("%s contains a kernel address" % label)
@@ -227,6 +229,26 @@ def check_phase(run, reader, phase):
         return
     check_sources(run, phase, model)
     check_exit_codes(run, phase, ctrl)
+
+
+def check_root_cgroup(run, reader, phase, ctrl):
+    """The per-cgroup file in this state: it parses, and its root record
+    lists what the root's cgroup.controllers lists."""
+    text = run.text(phase, "cgroups")
+    if text is None:
+        return
+    p = []
+    model, err = tree_check.reader_json(reader, ["tree"], text + "\n")
+    if err or run.rc(phase, "cgroups"):
+        p.append("cgmask_cgroups (rc=%s): %s" % (run.rc(phase, "cgroups"), err))
+    else:
+        root = [c for c in model["cgroups"] if c["path"] == "/"]
+        if len(root) != 1:
+            p.append("cgmask_cgroups has %d root records" % len(root))
+        elif set(root[0]["controllers"] or []) != ctrl:
+            p.append("cgmask_cgroups root controllers %s, cgroup.controllers %s"
+                     % (sorted(root[0]["controllers"] or []), sorted(ctrl)))
+    run.result(phase + "/cgroups", p)
 
 
 def compare(a, b, where, p):
@@ -338,10 +360,13 @@ def check_stress(run):
         l = life[0]
         if int(l["cycles"]) < int(l["wanted"]):
             p.append("only %s of %s load/unload cycles in the time allowed" % (l["cycles"], l["wanted"]))
+        if int(l.get("held", l["cycles"])) != int(l["cycles"]):
+            p.append("%s of %s unloads refused while the file was held open"
+                     % (l.get("held"), l["cycles"]))
         if int(l["failures"]):
-            p.append("%s load/unload failures" % l["failures"])
-    if "first invalid read:" in text:
-        p.append("a read racing load/unload returned an invalid dump:\n" + text[-3000:])
+            p.append("%s load/unload failures: %s" % (l["failures"], " ".join(
+                x for x in text.splitlines() if x.startswith("modcycle:"))))
+    p += tree_check.racer_problems(text)
     held = [fields(l) for l in text.splitlines() if l.startswith("held_open ")]
     if not held:
         p.append("no held-open unload result")

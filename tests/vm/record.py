@@ -26,7 +26,7 @@ def dumps(path):
             if m:
                 cur, name, buf = m.group(1), m.group(2), []
                 continue
-            m = re.match(r"@@ END (\S+) (\S+) rc=(\d+)$", line)
+            m = re.match(r"@@ END (\S+) (\S+) rc=(\d+)(?: t=[0-9.]+)?$", line)
             if m and cur is not None:
                 if name == "dump" and m.group(3) == "0":
                     yield cur, buf

@@ -66,12 +66,22 @@ fi
 
 reader=$top/tools/cgmask
 static=$top/tools/cgmask-static
-while IFS=$'\t' read -r name append timeout; do
+# The guest's load/unload loop, one process for all the cycles.
+if gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/modcycle" \
+	"$here/guest/modcycle.c" >"$out/modcycle.log" 2>&1; then
+	point ok modcycle
+else
+	point fail modcycle "$(head -n 20 "$out/modcycle.log")"
+	finish
+fi
+while IFS=$'\t' read -r name append timeout debug; do
 	case $name in '' | '#'*) continue ;; esac
 	case " ${CGMASK_SCENARIOS:-$name} " in *" $name "*) ;; *) continue ;; esac
 	dir=$out/$name
 	mkdir -p "$dir"
-	files=("$out/build/module/cgmask.ko:/cgmask.ko")
+	# The debug kernel's own settings come last: the guest keeps the last.
+	[ "$kernel" != kunit ] || append+=" $debug"
+	files=("$out/build/module/cgmask.ko:/cgmask.ko" "$out/modcycle:/bin/modcycle")
 	[ -x "$static" ] && files+=("$static:/bin/cgmask")
 	files+=("$here/guest/tree.sh:/tree.sh")
 	"$here/lib/initramfs.sh" "$dir/initrd.gz" "$here/guest/init.sh" "${files[@]}" \

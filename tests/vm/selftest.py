@@ -72,6 +72,11 @@ def drop_subsystem(text):
     return re.sub(r"\nss id=0 [^\n]*", "", text, count=1)
 
 
+def empty_root_controllers(text):
+    return re.sub(r"(\ncgroup id=\d+ level=0 path=/ \S+ controllers=0x)([0-9a-f]+)",
+                  lambda m: m.group(1) + "0" * len(m.group(2)), text, count=1)
+
+
 # (name, console edit, data edit, test point that must fail)
 FAULTS = [
     ("oops in the console", lambda c: c + "\nBUG: kernel NULL pointer dereference\n",
@@ -92,6 +97,8 @@ FAULTS = [
     ("kernel address in the dump", None,
      edit_item("main", "dump", body=leak_address), "main/"),
     ("bogus address accepted", None, edit_item("bogus_addr", "insmod", rc=0), "bogus_addr"),
+    ("cgmask_cgroups root misses controllers", None,
+     edit_item("main", "cgroups", body=empty_root_controllers), "main/cgroups"),
 ]
 
 

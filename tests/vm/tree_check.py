@@ -363,17 +363,35 @@ def check_stress(run):
     if ("tree_stress", "lifecycle") in run.items:
         text = run.text("tree_stress", "lifecycle") or ""
         life = [fields(l) for l in text.splitlines() if l.startswith("tree_lifecycle ")]
-        rd = [fields(l) for l in text.splitlines() if l.startswith("reader ")]
-        p = []
-        if not life or int(life[0].get("cycles", 0)) == 0 or int(life[0].get("failures", 1)):
+        p = racer_problems(text)
+        if (not life or int(life[0].get("cycles", 0)) == 0 or int(life[0].get("failures", 1))
+                or life[0].get("held", life[0]["cycles"]) != life[0]["cycles"]):
             p.append("load/unload cycles: %s" % (life[0] if life else text[-1000:]))
-        if not rd or int(rd[0].get("invalid", 1)):
-            p.append("a read racing load/unload returned an invalid dump:\n" + text[-3000:])
+            p += [l for l in text.splitlines() if l.startswith("modcycle:")]
         run.result("tree_stress/lifecycle", p)
     if ("tree_stress", "kmemleak") in run.items:
         text = run.text("tree_stress", "kmemleak") or ""
         run.result("tree_stress/kmemleak", ["kmemleak reports leaks:\n" + text[:3000]]
                    if "unreferenced object" in text else [])
+
+
+def racer_problems(text):
+    """What modcycle's racer and the parser of its texts say (lifecycle)."""
+    p = []
+    racer = [fields(l) for l in text.splitlines() if l.startswith("racer ")]
+    if not racer:
+        return ["no racer result:\n" + text[-1000:]]
+    r = racer[0]
+    if int(r.get("reads", 0)) == 0:
+        p.append("the racer never read the file while the module was loaded: %s" % r)
+    if int(r.get("partial", 1)) or int(r.get("unsaved", 1)):
+        p.append("racer: %s partial reads, %s texts not kept" % (r.get("partial"), r.get("unsaved")))
+    kept = [fields(l) for l in text.splitlines() if l.startswith("reader ")]
+    if not kept or int(kept[0].get("texts", 0)) == 0:
+        p.append("no racer text was parsed")
+    if "first invalid read:" in text:
+        p.append("a read racing load/unload returned an invalid dump:\n" + text[-3000:])
+    return p
 
 
 def check(run, reader):

@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the cgmask test VM. It collects evidence and judges nothing:
 # everything it gathers goes to the data port (ttyS1) between
-# "@@ BEGIN <phase> <item>" and "@@ END <phase> <item> rc=N" lines, and the
+# "@@ BEGIN <phase> <item>" and "@@ END <phase> <item> rc=N t=UPTIME" lines
+# (t: seconds since boot when the item ended, for the logs), and the
 # host-side checker (tests/vm/check.py) compares it with the kernel's own
 # answers. The scenario comes from "cgmask_test=NAME" on the command line.
 export PATH=/bin:/sbin
@@ -46,7 +47,7 @@ item() {
 	echo "@@ BEGIN $_p $_n" >&3
 	"$@" >&3 2>&1
 	_rc=$?
-	echo "@@ END $_p $_n rc=$_rc" >&3
+	echo "@@ END $_p $_n rc=$_rc t=$(cut -d' ' -f1 /proc/uptime)" >&3
 	return $_rc
 }
 
@@ -81,6 +82,7 @@ check_each() {
 # collect PHASE: everything the checker compares for one state of the kernel.
 collect() {
 	item "$1" dump cat /sys/kernel/debug/cgmask
+	item "$1" cgroups cat /sys/kernel/debug/cgmask_cgroups
 	item "$1" controllers cat $CG/cgroup.controllers
 	item "$1" proc_cgroups cat /proc/cgroups
 	item "$1" mounts cat /proc/mounts
@@ -151,6 +153,24 @@ read_loop() {
 	return 0
 }
 
+# parse_kept ID DIR [ARG]: the reader's strict parser (cgmask -f FILE
+# [ARG]) over the texts modcycle's racer kept in DIR.
+parse_kept() {
+	n=0 bad=0
+	for f in "$2"/*; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # ARG: none or one word
+		cgmask -f "$f" ${3:-} >/dev/null 2>/tmp/kept.err && continue
+		bad=$((bad + 1))
+		[ -e /tmp/kept.bad ] || { cp "$f" /tmp/kept.bad; cp /tmp/kept.err /tmp/kept.bad.err; }
+	done
+	echo "reader $1 mode=racer texts=$n invalid=$bad"
+	[ -e /tmp/kept.bad ] && { echo "first invalid read:"; cat /tmp/kept.bad.err /tmp/kept.bad; }
+	rm -f /tmp/kept.bad /tmp/kept.bad.err
+	return 0
+}
+
 # v1_loop: mount and unmount v1 hierarchies, so controllers rebind.
 v1_loop() {
 	n=0 end=$(($(now) + stress_seconds))
@@ -207,27 +227,18 @@ stress_readers() {
 	cat /tmp/out.r* /tmp/out.v1 /tmp/out.cg
 }
 
-# lifecycle: load/unload cycles with a reader racing them, then an unload
-# attempted while a reader holds the file open. The cycles are bounded in
-# time too (cgmask_life=SECS, default 600: the KASAN kernel on a busy
-# host needs several minutes for 1000).
+# lifecycle: load/unload cycles (modcycle, one process for all of them:
+# see tests/vm/guest/modcycle.c). Each cycle tries to unload the module
+# while modcycle holds the file open, and a child of modcycle reads the
+# file again and again meanwhile, keeping each distinct text it read for
+# the reader's parser here. Then the same held-open unload with the
+# shell's rmmod. The cycles are bounded in time too (cgmask_life=SECS,
+# default 600).
 lifecycle() {
-	n=0 busy=0 bad=0 end=$(($(now) + life_seconds))
-	read_loop life cat >/tmp/out.life &
-	rp=$!
-	while [ $n -lt "$cycles" ] && [ "$(now)" -lt $end ]; do
-		insmod $KO || bad=$((bad + 1))
-		# A reader may hold the file open for a moment: rmmod says EBUSY.
-		tries=0
-		until rmmod cgmask 2>/dev/null; do
-			busy=$((busy + 1)) tries=$((tries + 1))
-			[ $tries -lt 100 ] || { bad=$((bad + 1)); break; }
-		done
-		n=$((n + 1))
-	done
-	wait $rp
-	echo "lifecycle cycles=$n wanted=$cycles busy=$busy failures=$bad"
-	cat /tmp/out.life
+	rm -rf /tmp/life
+	mkdir /tmp/life
+	modcycle $KO cgmask "$cycles" "$life_seconds" $F /tmp/life
+	parse_kept life /tmp/life
 	insmod $KO || return 1
 	exec 4<$F
 	rmmod cgmask 2>/dev/null

@@ -84,18 +84,30 @@ tree_build() {
 
 # fs_dump: what cgroupfs shows for every cgroup it can list, one block per
 # cgroup. Paths longer than PATH_MAX cannot be opened; find skips them.
+# Files are read with the shell's own read: a process (or a command
+# substitution) per file costs 50 ms on the KASAN kernel.
 fs_dump() {
 	find $CG -type d 2>/dev/null | while read -r d; do
 		rel=${d#"$CG"}
 		printf 'cgroup %s\n' "${rel:-/}"
-		echo "ino $(stat -c %i "$d")"
-		echo "controllers $(cat "$d/cgroup.controllers")"
-		echo "subtree_control $(cat "$d/cgroup.subtree_control")"
-		[ -z "$rel" ] || echo "type $(cat "$d/cgroup.type")"
-		echo "files $(ls "$d" | tr '\n' ' ')"
+		stat -c 'ino %i' "$d"
+		v=
+		read -r v <"$d/cgroup.controllers"
+		echo "controllers $v"
+		v=
+		read -r v <"$d/cgroup.subtree_control"
+		echo "subtree_control $v"
+		if [ -n "$rel" ]; then
+			v=
+			read -r v <"$d/cgroup.type"
+			echo "type $v"
+		fi
+		printf 'files'
+		for f in "$d"/*; do printf ' %s' "${f##*/}"; done
+		printf '\n'
 		if [ -e "$d/debug.masks" ]; then
-			sed 's/^/debug.masks /' "$d/debug.masks"
-			sed 's/^/debug.csses /' "$d/debug.csses"
+			while read -r l; do echo "debug.masks $l"; done <"$d/debug.masks"
+			while read -r l; do echo "debug.csses $l"; done <"$d/debug.csses"
 		fi
 	done
 }
@@ -195,17 +207,27 @@ tree_stress_round() {
 # still be one valid dump, with every new sibling (they come after the
 # pinned position in the walk). Then no removed cgroup may stay behind (a
 # leaked reference would keep it dying forever).
+# tree_names PREFIX N: PREFIX0 ... PREFIX<N-1>, one word each.
+tree_names() {
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		printf '%s%d\n' "$1" $_i
+		_i=$((_i + 1))
+	done
+}
+
 tree_pinned() {
 	mkdir $CG/pin
-	i=0
-	while [ $i -lt 100 ]; do mkdir $CG/pin/x$i; i=$((i + 1)); done
+	# One mkdir or rmdir process for many cgroups (names: tree_names).
+	# shellcheck disable=SC2046 # a list of paths
+	mkdir $(tree_names $CG/pin/x 100)
 	off=$(awk '/ path=\/pin\/x50 / { print o + 10; exit } { o += length($0) + 1 }' $TF)
 	exec 4<$TF
 	dd bs=1 count="${off:-100}" <&4 >/tmp/pin.head 2>/dev/null
-	i=0
-	while [ $i -lt 100 ]; do rmdir $CG/pin/x$i; i=$((i + 1)); done
-	i=0
-	while [ $i -lt 20 ]; do mkdir $CG/pin/y$i; i=$((i + 1)); done
+	# shellcheck disable=SC2046
+	rmdir $(tree_names $CG/pin/x 100)
+	# shellcheck disable=SC2046
+	mkdir $(tree_names $CG/pin/y 20)
 	cat <&4 >/tmp/pin.tail
 	exec 4<&-
 	cat /tmp/pin.head /tmp/pin.tail >/tmp/pin.all
@@ -217,8 +239,8 @@ tree_pinned() {
 	echo "pinned_x $(grep -c ' path=/pin/x[0-9]* ' /tmp/pin.all)"
 	echo "pinned_y $(grep -c ' path=/pin/y[0-9]* ' /tmp/pin.all)"
 	echo "pinned_read_end $(tail -n 1 /tmp/pin.all)"
-	i=0
-	while [ $i -lt 20 ]; do rmdir $CG/pin/y$i; i=$((i + 1)); done
+	# shellcheck disable=SC2046
+	rmdir $(tree_names $CG/pin/y 20)
 	rmdir $CG/pin
 	i=0
 	while [ $i -lt 50 ]; do
@@ -230,25 +252,15 @@ tree_pinned() {
 	echo "nr_dying_descendants $d"
 }
 
-# Load/unload cycles while a reader reads the file: a read that gets the
-# file must get a whole valid dump (the open file holds the module).
+# Load/unload cycles, each with an unload tried while modcycle holds the
+# file open, and modcycle's racer reading it meanwhile: every distinct
+# text it read must parse (parse_kept, guest/init.sh).
 tree_lifecycle() {
-	n=0 busy=0 bad=0
-	tree_read_loop tl cat >/tmp/tout.tl &
-	rp=$!
-	while kill -0 $rp 2>/dev/null && [ $n -lt 300 ]; do
-		insmod $KO || bad=$((bad + 1))
-		tries=0
-		until rmmod cgmask 2>/dev/null; do
-			busy=$((busy + 1)) tries=$((tries + 1))
-			[ $tries -lt 100 ] || { bad=$((bad + 1)); break; }
-		done
-		n=$((n + 1))
-	done
-	wait $rp
-	echo "tree_lifecycle cycles=$n busy=$busy failures=$bad"
-	cat /tmp/tout.tl
-	rm -f /tmp/tout.tl /tmp/tbad*
+	rm -rf /tmp/tlife
+	mkdir /tmp/tlife
+	modcycle $KO cgmask 300 "$stress_seconds" $TF /tmp/tlife |
+		sed 's/^lifecycle /tree_lifecycle /'
+	parse_kept tl /tmp/tlife tree
 }
 
 tree_stress() {
