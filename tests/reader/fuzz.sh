@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # fuzz.sh FUZZER SECONDS: run the libFuzzer parser target (fuzz_parse.c)
-# for SECONDS over a corpus seeded from tests/reader/dumps. A crash is saved
-# in tests/reader/regress/. The last line is "N passed, N failed".
+# for SECONDS over a corpus seeded from tests/reader/dumps, trees and regress.
+# A crash is saved in tests/reader/regress/. The last line is
+# "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 fuzzer=$1 seconds=$2

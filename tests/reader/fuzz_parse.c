@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for the dump parsers, of /sys/kernel/debug/cgmask and
- * of cgmask_cgroups (and the renderers, over whatever they accept). `make -C tools fuzz-smoke FUZZ_SECONDS=60` runs it briefly;
- * a crashing input lands in tests/reader/regress/, which make check
- * replays through the reader.
+ * of cgmask_cgroups (and the renderers, over whatever they accept).
+ * `make -C tools fuzz-smoke FUZZ_SECONDS=60` runs it briefly; a crashing
+ * input lands in tests/reader/regress/, which make check replays through
+ * the reader.
  *
  * A long run of 10 million executions, from the top of the repository:
  *   make -C tools fuzz
  *   mkdir -p tools/build/corpus
  *   tools/build/fuzz-parse -runs=10000000 -dict=tests/reader/fuzz.dict \
- *       -artifact_prefix=tests/reader/regress/ tools/build/corpus tests/reader/dumps
+ *       -artifact_prefix=tests/reader/regress/ tools/build/corpus \
+ *       tests/reader/dumps tests/reader/trees tests/reader/regress
  */
 #include <stdlib.h>
 
