@@ -6,7 +6,7 @@
 #   CGMASK_CACHE=/var/cache/cgmask     downloads, chroots, built kernels
 #   CGMASK_OUT=build/check             logs of this run
 #   CGMASK_JOBS=N                      suites run at once (default: nproc + 1)
-#   FUZZ_SECONDS=30                    length of the libFuzzer smoke run
+#   FUZZ_SECONDS=60                    length of the libFuzzer smoke run
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 KERNELS=${KERNELS:-5.10 6.1 6.12 7.2 kunit}
@@ -101,7 +101,7 @@ for k in $KERNELS; do
 		suites+=("kunit|$top/tests/kunit/run.sh")
 	fi
 done
-suites+=("fuzz-smoke|make -C $top/tools fuzz-smoke FUZZ_SECONDS=${FUZZ_SECONDS:-30}")
+suites+=("fuzz-smoke|make -C $top/tools fuzz-smoke FUZZ_SECONDS=${FUZZ_SECONDS:-60}")
 suites+=("reader|make -C $top/tools check")
 suites+=("style|$top/tests/style.sh")
 # The VM checker must be able to fail: faults injected into recorded runs.
