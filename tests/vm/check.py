@@ -349,6 +349,13 @@ def check_stress(run):
         line = [l for l in text.splitlines() if l.startswith(what)]
         if not line or int(fields(line[0]).get(key, 0)) == 0:
             p.append("the %sloop did not run" % what)
+    v1 = [fields(l) for l in text.splitlines() if l.startswith("v1 ")]
+    if v1 and "net_mounts" in v1[0] and int(v1[0]["net_mounts"]) == 0:
+        p.append("no v1 mount of net_cls,net_prio succeeded: nothing rebound")
+    churn = [fields(l) for l in text.splitlines() if l.startswith("cgroups ")]
+    if churn and int(churn[0].get("created", 0)) < int(churn[0].get("wanted", 0)):
+        p.append("only %s of %s cgroups created and removed in the time allowed (%s s)"
+                 % (churn[0]["created"], churn[0]["wanted"], churn[0].get("seconds", "?")))
     run.result("stress/readers", p)
 
     text = run.text("stress", "lifecycle") or ""

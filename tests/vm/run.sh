@@ -66,6 +66,12 @@ fi
 
 reader=$top/tools/cgmask
 static=$top/tools/cgmask-static
+# The reader for the checker and, static, for the guest: tests/run.sh has
+# built both (this is then a no-op); a run of this script alone builds them.
+if ! make -C "$top/tools" all static >"$out/tools-build.log" 2>&1; then
+	point fail reader "$(tail -n 20 "$out/tools-build.log")"
+	finish
+fi
 # The guest's load/unload loop, one process for all the cycles.
 if gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/modcycle" \
 	"$here/guest/modcycle.c" >"$out/modcycle.log" 2>&1; then
@@ -82,7 +88,7 @@ while IFS=$'\t' read -r name append timeout debug; do
 	# The debug kernel's own settings come last: the guest keeps the last.
 	[ "$kernel" != kunit ] || append+=" $debug"
 	files=("$out/build/module/cgmask.ko:/cgmask.ko" "$out/modcycle:/bin/modcycle")
-	[ -x "$static" ] && files+=("$static:/bin/cgmask")
+	files+=("$static:/bin/cgmask")
 	files+=("$here/guest/tree.sh:/tree.sh")
 	"$here/lib/initramfs.sh" "$dir/initrd.gz" "$here/guest/init.sh" "${files[@]}" \
 		>"$dir/initramfs.log" 2>&1

@@ -77,6 +77,18 @@ def empty_root_controllers(text):
                   lambda m: m.group(1) + "0" * len(m.group(2)), text, count=1)
 
 
+def short_churn(data):
+    """A stress phase whose cgroup churn fell short of what it wanted."""
+    item = ("@@ BEGIN stress readers\n"
+            "reader 0 mode=cat reads=1 invalid=0 failed=0\n"
+            "v1 cycles=1\n"
+            "cgroups created=500 wanted=2000 seconds=64\n"
+            "@@ END stress readers rc=0\n")
+    if "@@ DONE" not in data:
+        raise LookupError("no @@ DONE line in the run")
+    return data.replace("@@ DONE", item + "@@ DONE", 1)
+
+
 # (name, console edit, data edit, test point that must fail)
 FAULTS = [
     ("oops in the console", lambda c: c + "\nBUG: kernel NULL pointer dereference\n",
@@ -99,6 +111,7 @@ FAULTS = [
     ("bogus address accepted", None, edit_item("bogus_addr", "insmod", rc=0), "bogus_addr"),
     ("cgmask_cgroups root misses controllers", None,
      edit_item("main", "cgroups", body=empty_root_controllers), "main/cgroups"),
+    ("cgroup churn short of its minimum", None, short_churn, "stress/readers"),
 ]
 
 

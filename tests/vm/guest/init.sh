@@ -21,12 +21,14 @@ exec 3>/dev/ttyS1
 
 scenario=default
 stress_seconds=20
+churn_min=2000
 cycles=1000
 life_seconds=600
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	cgmask_test=*) scenario=${arg#cgmask_test=} ;;
 	cgmask_stress=*) stress_seconds=${arg#cgmask_stress=} ;;
+	cgmask_churn=*) churn_min=${arg#cgmask_churn=} ;;
 	cgmask_cycles=*) cycles=${arg#cgmask_cycles=} ;;
 	cgmask_life=*) life_seconds=${arg#cgmask_life=} ;;
 	esac
@@ -117,11 +119,19 @@ refusals() {
 }
 
 # ---------------------------------------------------------------- stress
-# Every loop is bounded in time (stress_seconds) and, where it counts
-# something, in count. The loops print one summary line each; check.py
-# judges them.
+# Every loop is bounded in time (running) and, where it counts something,
+# in count. The loops print one summary line each; check.py judges them.
 F=/sys/kernel/debug/cgmask
 now() { cut -d. -f1 /proc/uptime; }
+
+# running START: true while a stress loop begun at START goes on: for
+# stress_seconds and then, while the cgroup churn still owes cgroups
+# (/tmp/churn.owed exists: cg_loop), up to 8 times that in all.
+running() {
+	t=$(now)
+	[ "$t" -lt $(($1 + stress_seconds)) ] && return 0
+	[ -e /tmp/churn.owed ] && [ "$t" -lt $(($1 + 8 * stress_seconds)) ]
+}
 
 # read_file FILE OUT MODE N: one whole read of FILE into OUT, as MODE reads:
 # cat, dd bs=1, dd bs=7, or seek (a partial read at an offset that varies
@@ -139,8 +149,8 @@ read_file() {
 # read_loop ID MODE: read the file until the deadline; every complete read
 # must parse as a valid dump (the reader's strict parser).
 read_loop() {
-	n=0 bad=0 failed=0 end=$(($(now) + stress_seconds))
-	while [ "$(now)" -lt $end ]; do
+	n=0 bad=0 failed=0 start=$(now)
+	while running "$start"; do
 		read_file $F /tmp/r$1 "$2" $n || { failed=$((failed + 1)); continue; }
 		n=$((n + 1))
 		if ! cgmask -f /tmp/r$1 >/dev/null 2>/tmp/e$1; then
@@ -171,48 +181,73 @@ parse_kept() {
 	return 0
 }
 
-# v1_loop: mount and unmount v1 hierarchies, so controllers rebind.
+# v1_loop: mount and unmount v1 hierarchies, so controllers rebind:
+# net_cls and net_prio (no dfl_cftypes: never in use on v2) every time;
+# cpu and cpuacct only while no cgroup below the root has a cpu css (the
+# kernel refuses to move a controller in use: EBUSY), so it depends on
+# whether cg_loop enabled cpu in the root while cpu was on v1.
 v1_loop() {
-	n=0 end=$(($(now) + stress_seconds))
+	n=0 cpu=0 net=0 start=$(now)
 	mkdir -p /mnt/scpu /mnt/snet
-	while [ "$(now)" -lt $end ]; do
-		mount -t cgroup -o cpu,cpuacct cgroup /mnt/scpu 2>/dev/null && umount /mnt/scpu
-		mount -t cgroup -o net_cls,net_prio,name=snet cgroup /mnt/snet 2>/dev/null &&
+	while running "$start"; do
+		if mount -t cgroup -o cpu,cpuacct cgroup /mnt/scpu 2>/dev/null; then
+			umount /mnt/scpu
+			cpu=$((cpu + 1))
+		fi
+		if mount -t cgroup -o net_cls,net_prio,name=snet cgroup /mnt/snet 2>/dev/null; then
 			umount /mnt/snet
+			net=$((net + 1))
+		fi
 		n=$((n + 1))
 	done
-	echo "v1 cycles=$n"
+	echo "v1 cycles=$n cpu_mounts=$cpu net_mounts=$net"
 }
 
-# cg_loop: create and remove cgroups 500 at a time, toggling controllers.
+# cg_loop: create and remove cgroups 500 at a time under /churn, and
+# enable and disable every controller in /toggle's subtree_control, so
+# that its child gains and loses each css; for stress_seconds and at least
+# churn_min cgroups (cgmask_churn=N): the other loops go on until it has
+# made them (running). The root enables every controller, /churn only
+# pids: with all of them 500 cgroups cost the debug kernel 15 s of CPU,
+# with pids 5 s.
 cg_loop() {
-	n=0 end=$(($(now) + stress_seconds))
+	n=0 start=$(now)
 	for c in $(cat $CG/cgroup.controllers); do
 		echo "+$c" >$CG/cgroup.subtree_control 2>/dev/null
 	done
+	mkdir -p $CG/churn $CG/toggle/child
+	echo +pids >$CG/churn/cgroup.subtree_control
 	# 500 at a time with one mkdir and one rmdir process (a fork per
 	# cgroup would make this a fork benchmark).
 	dirs='' i=0
-	while [ $i -lt 500 ]; do dirs="$dirs $CG/s$i"; i=$((i + 1)); done
-	while [ "$(now)" -lt $end ] && [ $n -lt 200000 ]; do
+	while [ $i -lt 500 ]; do dirs="$dirs $CG/churn/s$i"; i=$((i + 1)); done
+	while running "$start" && [ $n -lt 200000 ]; do
 		# shellcheck disable=SC2086 # a list of paths
 		mkdir $dirs
-		for c in $(cat $CG/s0/cgroup.controllers); do
-			echo "+$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
-			echo "-$c" >$CG/s0/cgroup.subtree_control 2>/dev/null
+		for c in $(cat $CG/toggle/cgroup.controllers); do
+			echo "+$c" >$CG/toggle/cgroup.subtree_control 2>/dev/null
+			echo "-$c" >$CG/toggle/cgroup.subtree_control 2>/dev/null
 		done
 		# shellcheck disable=SC2086
 		rmdir $dirs
 		n=$((n + 500))
+		[ $n -lt "$churn_min" ] || rm -f /tmp/churn.owed
 	done
-	echo "cgroups created=$n"
+	rm -f /tmp/churn.owed
+	rmdir $CG/toggle/child $CG/toggle $CG/churn
+	echo "cgroups created=$n wanted=$churn_min seconds=$(($(now) - start))"
 }
 
+# The readers run at nice 10, the two churn loops at 0: six readers would
+# otherwise take six sevenths of the CPU and the churn would crawl (on the
+# debug kernel 500 cgroups with every controller cost 15 s of CPU alone).
 stress_readers() {
 	pids=
+	[ "$churn_min" -le 0 ] || : >/tmp/churn.owed
 	i=0
 	for mode in cat cat dd1 dd7 seek; do
 		read_loop $i $mode >/tmp/out.r$i &
+		renice -n 10 -p $! >/dev/null
 		pids="$pids $!"
 		i=$((i + 1))
 	done
@@ -220,6 +255,7 @@ stress_readers() {
 	pids="$pids $!"
 	# The per-cgroup file too (guest/tree.sh), read with the same churn.
 	tree_read_loop 9 dd7 >/tmp/out.r9 &
+	renice -n 10 -p $! >/dev/null
 	pids="$pids $!"
 	cg_loop >/tmp/out.cg &
 	pids="$pids $!"

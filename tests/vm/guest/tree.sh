@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # CG, stress_seconds: set by /init
-# The "tree" scenario of the test VM, sourced by /init (guest/init.sh), whose
-# helpers (item, load, log, now, kmemleak, stress_seconds) it uses. Like
-# /init it judges nothing: it builds a tree of domain and threaded cgroups
+# The "tree" scenario of the test VM, sourced by /init (guest/init.sh),
+# whose helpers (item, load, log, now, running, kmemleak, stress_seconds) it
+# uses. Like /init it judges nothing: it builds a tree of domain and threaded cgroups
 # with controllers enabled at various depths, then sends the module's
 # /sys/kernel/debug/cgmask_cgroups, what cgroupfs shows for every cgroup
 # and the reader's answers to the data port; tests/vm/tree_check.py
@@ -147,8 +147,8 @@ tree_collect() {
 # never change (/stable and /zstable, when they exist) exactly once. Also
 # run by the stress scenario of /init.
 tree_read_loop() {
-	n=0 bad=0 failed=0 end=$(($(now) + stress_seconds))
-	while [ "$(now)" -lt $end ]; do
+	n=0 bad=0 failed=0 start=$(now)
+	while running "$start"; do
 		read_file $TF /tmp/t$1 "$2" $n || { failed=$((failed + 1)); continue; }
 		n=$((n + 1))
 		if ! cgmask -f /tmp/t$1 tree >/dev/null 2>/tmp/te$1; then
@@ -171,8 +171,8 @@ tree_read_loop() {
 # tree_churn: create and remove cgroups around the readers' positions:
 # wide (siblings), deep (chains) and threaded, toggling controllers.
 tree_churn() {
-	n=0 end=$(($(now) + stress_seconds))
-	while [ "$(now)" -lt $end ]; do
+	n=0 start=$(now)
+	while running "$start"; do
 		i=0
 		while [ $i -lt 40 ]; do mkdir $CG/churn/s$i; i=$((i + 1)); done
 		mkdir -p $CG/churn/s1/a/b/c $CG/churn/s7/t/u
