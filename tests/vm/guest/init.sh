@@ -204,18 +204,24 @@ v1_loop() {
 }
 
 # cg_loop: create and remove cgroups 500 at a time under /churn, and
-# enable and disable every controller in /toggle's subtree_control, so
-# that its child gains and loses each css; for stress_seconds and at least
-# churn_min cgroups (cgmask_churn=N): the other loops go on until it has
-# made them (running). The root enables every controller, /churn only
-# pids: with all of them 500 cgroups cost the debug kernel 15 s of CPU,
-# with pids 5 s.
+# enable and disable every controller in /toggle's subtree_control; for
+# stress_seconds and at least churn_min cgroups (cgmask_churn=N): the
+# other loops go on until it has made them (running). The root enables
+# every controller, /churn only pids: with all of them 500 cgroups cost
+# the debug kernel 15 s of CPU, with pids 5 s.
+# /toggle has no child, on purpose: disabling a controller above a live
+# child kills that child's css, and a v1 unmount (v1_loop) at the same
+# time deadlocks kernels without 79f919a89c9d ("cgroup: split
+# cgroup_destroy_wq into 3 workqueues", 6.17): the root's destruction
+# waits on cgroup_destroy_wq for that css's offline work queued behind it.
+# Seen here on Debian's 5.10.223: hung tasks in
+# cgroup_lock_and_drain_offline. A kernel bug, not one of cgmask's.
 cg_loop() {
 	n=0 start=$(now)
 	for c in $(cat $CG/cgroup.controllers); do
 		echo "+$c" >$CG/cgroup.subtree_control 2>/dev/null
 	done
-	mkdir -p $CG/churn $CG/toggle/child
+	mkdir -p $CG/churn $CG/toggle
 	echo +pids >$CG/churn/cgroup.subtree_control
 	# 500 at a time with one mkdir and one rmdir process (a fork per
 	# cgroup would make this a fork benchmark).
@@ -234,7 +240,7 @@ cg_loop() {
 		[ $n -lt "$churn_min" ] || rm -f /tmp/churn.owed
 	done
 	rm -f /tmp/churn.owed
-	rmdir $CG/toggle/child $CG/toggle $CG/churn
+	rmdir $CG/toggle $CG/churn
 	echo "cgroups created=$n wanted=$churn_min seconds=$(($(now) - start))"
 }
 
