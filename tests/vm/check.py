@@ -23,7 +23,8 @@ SPLAT = re.compile(r"BUG:|WARNING:|Oops|KASAN|possible circular locking|"
                    r"possible recursive locking|RCU stall|rcu_sched self-detected|"
                    r"rcu: INFO|Call Trace|kernel BUG|general protection fault|"
                    r"inconsistent lock state|suspicious RCU usage|"
-                   r"unreferenced object|Missing ENDBR")
+                   r"unreferenced object|Missing ENDBR|blocked for more than|"
+                   r"soft lockup|hard LOCKUP")
 # Taint bits that a test run may carry: O (out-of-tree), E (unsigned),
 # N (KUnit test ran).
 ALLOWED_TAINT = (1 << 12) | (1 << 13) | (1 << 18)

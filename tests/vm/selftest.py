@@ -95,6 +95,8 @@ FAULTS = [
      None, "splat"),
     ("lockdep report", lambda c: c + "\nWARNING: possible circular locking dependency detected\n",
      None, "splat"),
+    ("hung task", lambda c: c + "\nINFO: task mount:225 blocked for more than 120 seconds.\n",
+     None, "splat"),
     ("proprietary taint", None, edit_item("final", "taint", body=lambda t: "1"), "splat"),
     ("guest hang", lambda c: c + "\n@@ cgmask-harness: TIMEOUT after 180 s\n",
      lambda d: d.replace("@@ DONE", ""), "boot"),
