@@ -182,19 +182,23 @@ parse_kept() {
 }
 
 # v1_loop: mount and unmount v1 hierarchies, so controllers rebind:
-# net_cls and net_prio (no dfl_cftypes: never in use on v2) every time;
-# cpu and cpuacct only while no cgroup below the root has a cpu css (the
-# kernel refuses to move a controller in use: EBUSY), so it depends on
-# whether cg_loop enabled cpu in the root while cpu was on v1.
+# net_cls and net_prio (no dfl_cftypes: never in use on v2) every time,
+# when the kernel has both (net_mounts=- when not); cpu and cpuacct only
+# while no cgroup below the root has a cpu css (the kernel refuses to move
+# a controller in use: EBUSY), so it depends on whether cg_loop enabled
+# cpu in the root while cpu was on v1.
 v1_loop() {
-	n=0 cpu=0 net=0 start=$(now)
+	n=0 cpu=0 net=- start=$(now)
+	grep -q '^net_cls[[:space:]]' /proc/cgroups &&
+		grep -q '^net_prio[[:space:]]' /proc/cgroups && net=0
 	mkdir -p /mnt/scpu /mnt/snet
 	while running "$start"; do
 		if mount -t cgroup -o cpu,cpuacct cgroup /mnt/scpu 2>/dev/null; then
 			umount /mnt/scpu
 			cpu=$((cpu + 1))
 		fi
-		if mount -t cgroup -o net_cls,net_prio,name=snet cgroup /mnt/snet 2>/dev/null; then
+		if [ "$net" != - ] &&
+		   mount -t cgroup -o net_cls,net_prio,name=snet cgroup /mnt/snet 2>/dev/null; then
 			umount /mnt/snet
 			net=$((net + 1))
 		fi
@@ -245,7 +249,7 @@ cg_loop() {
 }
 
 # The readers run at nice 10, the two churn loops at 0: six readers would
-# otherwise take six sevenths of the CPU and the churn would crawl (on the
+# otherwise take three quarters of the CPU and the churn would crawl (on the
 # debug kernel 500 cgroups with every controller cost 15 s of CPU alone).
 stress_readers() {
 	pids=

@@ -2,8 +2,9 @@
 # shellcheck disable=SC2154 # CG, stress_seconds: set by /init
 # The "tree" scenario of the test VM, sourced by /init (guest/init.sh),
 # whose helpers (item, load, log, now, running, kmemleak, stress_seconds) it
-# uses. Like /init it judges nothing: it builds a tree of domain and threaded cgroups
-# with controllers enabled at various depths, then sends the module's
+# uses. Like /init it judges nothing: it builds a tree of domain and
+# threaded cgroups with controllers enabled at various depths, then sends
+# the module's
 # /sys/kernel/debug/cgmask_cgroups, what cgroupfs shows for every cgroup
 # and the reader's answers to the data port; tests/vm/tree_check.py
 # compares them. Then readers race cgroup creation and removal.
